@@ -1,0 +1,148 @@
+// `vedetta probe`: options → ProbeOptions, sinks, privilege drop, run.
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+#include "app/commands.h"
+#include "app/privileges.h"
+#include "common/user_error.h"
+#include "export/fields.h"
+#include "export/flow_template.h"
+#include "export/json_lines_sink.h"
+#include "export/table_sink.h"
+#include "probe/probe.h"
+
+namespace vedetta {
+namespace {
+
+Probe* g_running = nullptr;
+void on_signal(int) {
+  if (g_running) g_running->stop();
+}
+
+struct ProbeArgs {
+  ProbeOptions probe;
+  std::string json_path;
+  std::string template_text;
+  bool quiet = false;
+  bool no_dpi = false;
+  bool no_tunnels = false;
+  bool no_guess = false;
+  bool no_promisc = false;
+  bool list_fields = false;
+  bool keep_root = false;
+  std::string user = "nobody";
+  double idle_s = 30, active_s = 120, close_s = 5;
+};
+
+constexpr const char* kProbeFooter = R"(
+USAGE: vedetta probe [-i FILE|IFACE]... [options]
+EXAMPLES:
+  vedetta probe -i any                         # all interfaces, table of flows on stdout
+  vedetta probe -i eth0 -f "tcp port 443" --json flows.json
+  vedetta probe -i trace.pcap --json - | head  # replay a capture, JSON lines
+  vedetta probe -i trace.pcap -T "%IPV4_SRC_ADDR %L4_SRC_PORT %IPV4_DST_ADDR %L4_DST_PORT %IN_PKTS %IN_BYTES %L7_PROTO_NAME"
+  vedetta probe -i trace.pcap -d 0 -t 0 --tcp-close-timeout 0   # ndpiReader-like: flows end with the file
+
+Timeouts are in seconds of packet time; 0 turns one off. IN_/OUT_ counters are
+IP bytes since the flow's previous export; INITIATOR_/RESPONDER_ are totals.
+After opening its inputs the probe runs as --user (default nobody) with no
+capabilities; --keep-root keeps root.)";
+
+int run(ProbeArgs& a) {
+  if (a.list_fields) {
+    for (const auto& f : all_fields())
+      std::printf("%-26.*s %6u  %.*s\n", int(f.name.size()), f.name.data(), f.id,
+                  int(f.description.size()), f.description.data());
+    return 0;
+  }
+  ProbeOptions& o = a.probe;
+  if (o.inputs.empty()) o.inputs.push_back("any");
+  o.capture.promiscuous = !a.no_promisc;
+  o.decode.decode_tunnels = !a.no_tunnels;
+  o.dpi.enabled = !a.no_dpi;
+  o.dpi.guess_on_giveup = !a.no_guess;
+  o.flows.idle_timeout_us = static_cast<uint64_t>(a.idle_s * 1e6);
+  o.flows.active_timeout_us = static_cast<uint64_t>(a.active_s * 1e6);
+  o.flows.tcp_close_timeout_us = static_cast<uint64_t>(a.close_s * 1e6);
+  if (a.quiet) o.stats_interval_s = 0;
+
+  std::vector<const FieldDef*> fields;
+  if (!a.template_text.empty()) fields = parse_template(a.template_text);
+
+  Probe probe(o);  // opens captures and nDPI files: errors surface here
+  std::vector<const FieldDef*> json_fields = fields;
+  if (json_fields.empty())
+    for (const auto& f : all_fields()) json_fields.push_back(&f);
+  if (!a.json_path.empty()) probe.add_sink(std::make_unique<JsonLinesSink>(a.json_path, json_fields));
+  if (a.json_path != "-") probe.add_sink(std::make_unique<TableSink>(stdout, fields));
+
+  if (!a.keep_root) {
+    std::string note = drop_privileges(a.user);
+    if (!a.quiet) std::fprintf(stderr, "vedetta: %s\n", note.c_str());
+  }
+
+  g_running = &probe;
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  probe.run();
+  g_running = nullptr;
+  std::fprintf(stderr, "%s", probe.report().c_str());
+  return 0;
+}
+
+}  // namespace
+
+std::function<int()> add_probe_command(CLI::App& app) {
+  auto args = std::make_shared<ProbeArgs>();
+  ProbeArgs& a = *args;
+  CLI::App* p = app.add_subcommand("probe", "Capture packets, build flows with nDPI, export them");
+
+  p->footer(kProbeFooter);
+  p->add_option("-i,--interface", a.probe.inputs,
+                "Capture file (pcap/pcapng) or interface; repeat for several; 'any' = all "
+                "interfaces (default)");
+  p->add_option("-f,--filter", a.probe.capture.bpf_filter, "BPF capture filter, e.g. \"tcp port 80\"");
+  p->add_option("-s,--snaplen", a.probe.capture.snaplen, "Bytes captured per packet")
+      ->check(CLI::Range(64, 262144))->capture_default_str();
+  p->add_flag("--no-promisc", a.no_promisc, "Do not put interfaces in promiscuous mode");
+  p->add_option("--json", a.json_path, "Write flows as JSON lines to FILE ('-' = stdout)");
+  p->add_option("-T,--template", a.template_text,
+                "Fields to export, nProbe style: \"%IPV4_SRC_ADDR %L4_SRC_PORT ...\"");
+  p->add_flag("--list-fields", a.list_fields, "List the field names and ids, then exit");
+  p->add_flag("-q,--quiet", a.quiet, "No periodic stats line (the exit report stays)");
+  p->add_option("--stats-interval", a.probe.stats_interval_s, "Seconds between stats lines")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  p->add_option("-d,--idle-timeout", a.idle_s, "Export a flow idle this long (0 = never)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  p->add_option("-t,--lifetime-timeout", a.active_s,
+                "Export long flows every this often, with deltas (0 = never)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  p->add_option("--tcp-close-timeout", a.close_s,
+                "Export a TCP flow this long after FIN both ways or RST (0 = ignore FIN/RST)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  p->add_option("--max-flows", a.probe.flows.max_flows,
+                "Flows kept in memory; beyond, the least recently seen is exported (eviction)")
+      ->check(CLI::Range(uint64_t(1), uint64_t(1) << 32))->capture_default_str();
+  p->add_flag("--no-dpi", a.no_dpi, "No application detection (plain flow export)");
+  p->add_option("--protos", a.probe.dpi.protos_file, "nDPI custom protocols file (ndpiReader -p)");
+  p->add_option("--categories", a.probe.dpi.categories_file,
+                "nDPI custom categories file (ndpiReader -c)");
+  p->add_option("--dpi-tcp-packets", a.probe.dpi.max_tcp_packets,
+                "TCP packets per flow given to nDPI at most")->capture_default_str();
+  p->add_option("--dpi-udp-packets", a.probe.dpi.max_udp_packets,
+                "UDP packets per flow given to nDPI at most")->capture_default_str();
+  p->add_flag("--no-guess", a.no_guess, "Leave undetected flows Unknown (no guess by port/IP)");
+  p->add_flag("--no-tunnels", a.no_tunnels, "Do not open GTP/TZSP/CAPWAP tunnels");
+  p->add_option("-c,--count", a.probe.max_packets, "Stop after this many packets");
+  p->add_option("--duration", a.probe.duration_s, "Stop after this many seconds")
+      ->check(CLI::NonNegativeNumber);
+  p->add_option("-u,--user", a.user, "User to run as after opening the captures")
+      ->capture_default_str();
+  p->add_flag("--keep-root", a.keep_root, "Keep root privileges (no drop)");
+  return [args]() { return run(*args); };
+}
+
+}  // namespace vedetta

@@ -1,0 +1,31 @@
+#pragma once
+// A flow at the moment it is exported, as the sinks see it.
+#include <cstdint>
+
+#include "flow/flow.h"
+
+namespace vedetta {
+
+class NdpiEngine;
+
+struct FlowExport {
+  const Flow& flow;
+  ExportReason reason;
+  const NdpiEngine* dpi = nullptr;  // for protocol names; null with --no-dpi
+  const char* interface_name = "";  // capture source the flow was seen on
+
+  // Deltas since the flow's previous export (what IN_/OUT_ counters carry).
+  uint64_t delta_in_packets() const { return flow.c2s.packets - flow.exported_c2s.packets; }
+  uint64_t delta_in_bytes() const { return flow.c2s.ip_bytes - flow.exported_c2s.ip_bytes; }
+  uint64_t delta_out_packets() const { return flow.s2c.packets - flow.exported_s2c.packets; }
+  uint64_t delta_out_bytes() const { return flow.s2c.ip_bytes - flow.exported_s2c.ip_bytes; }
+};
+
+class FlowSink {
+ public:
+  virtual ~FlowSink() = default;
+  virtual void write(const FlowExport& e) = 0;
+  virtual void flush() {}
+};
+
+}  // namespace vedetta

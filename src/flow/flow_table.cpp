@@ -1,0 +1,245 @@
+#include "flow/flow_table.h"
+
+#include <cstring>
+
+namespace vedetta {
+
+const char* export_reason_name(ExportReason r) {
+  switch (r) {
+    case ExportReason::kIdle: return "idle";
+    case ExportReason::kActiveTimeout: return "active";
+    case ExportReason::kEnd: return "end";
+    case ExportReason::kEviction: return "eviction";
+    case ExportReason::kShutdown: return "shutdown";
+  }
+  return "unknown";
+}
+
+FlowTable::FlowTable(FlowTableOptions options, ExportFn on_export)
+    : options_(options), on_export_(std::move(on_export)) {
+  slots_.assign(1024, nullptr);
+  slot_hash_.assign(1024, 0);
+  mask_ = slots_.size() - 1;
+}
+
+FlowTable::~FlowTable() {
+  // Flows still here were never exported: the owner should flush() first.
+  // Free them without callbacks (the callback's owner may be gone).
+  for (Flow* f : slots_) delete f;
+  for (Flow* f : free_flows_) delete f;
+}
+
+size_t FlowTable::bytes_per_flow() const {
+  size_t slot_bytes = slots_.size() * (sizeof(Flow*) + sizeof(uint32_t));
+  return sizeof(Flow) + (size_ ? slot_bytes / size_ : 0);
+}
+
+Flow* FlowTable::allocate() {
+  if (free_flows_.empty()) return new Flow();
+  Flow* f = free_flows_.back();
+  free_flows_.pop_back();
+  *f = Flow{};
+  return f;
+}
+
+void FlowTable::release(Flow* f) {
+  // Keep a bounded reserve: memory returns to the system after a flood.
+  if (free_flows_.size() < 4096) {
+    f->dpi.host.clear();
+    f->dpi.host.shrink_to_fit();
+    free_flows_.push_back(f);
+  } else {
+    delete f;
+  }
+}
+
+Flow* FlowTable::find(const FlowKey& key, uint64_t hash, size_t& slot) const {
+  size_t i = hash & mask_;
+  uint32_t tag = static_cast<uint32_t>(hash >> 32);
+  while (Flow* f = slots_[i]) {
+    if (slot_hash_[i] == tag && f->key == key) {
+      slot = i;
+      return f;
+    }
+    i = (i + 1) & mask_;
+  }
+  slot = i;
+  return nullptr;
+}
+
+void FlowTable::grow() {
+  std::vector<Flow*> old = std::move(slots_);
+  slots_.assign(old.size() * 2, nullptr);
+  slot_hash_.assign(old.size() * 2, 0);
+  mask_ = slots_.size() - 1;
+  for (Flow* f : old) {
+    if (!f) continue;
+    size_t i = f->hash & mask_;
+    while (slots_[i]) i = (i + 1) & mask_;
+    slots_[i] = f;
+    slot_hash_[i] = static_cast<uint32_t>(f->hash >> 32);
+  }
+}
+
+// Backward-shift deletion keeps probe chains intact without tombstones.
+void FlowTable::erase_slot(size_t i) {
+  slots_[i] = nullptr;
+  size_t j = i;
+  for (;;) {
+    j = (j + 1) & mask_;
+    Flow* f = slots_[j];
+    if (!f) return;
+    size_t home = f->hash & mask_;
+    bool stays = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
+    if (stays) continue;
+    slots_[i] = f;
+    slot_hash_[i] = slot_hash_[j];
+    slots_[j] = nullptr;
+    i = j;
+  }
+}
+
+void FlowTable::link_front(Flow* f, uint8_t list) {
+  List& l = lists_[list];
+  f->list = list;
+  f->prev = nullptr;
+  f->next = l.head;
+  if (l.head) l.head->prev = f;
+  l.head = f;
+  if (!l.tail) l.tail = f;
+}
+
+void FlowTable::unlink(Flow* f) {
+  List& l = lists_[f->list];
+  if (f->prev) f->prev->next = f->next; else l.head = f->next;
+  if (f->next) f->next->prev = f->prev; else l.tail = f->prev;
+  f->prev = f->next = nullptr;
+}
+
+void FlowTable::touch(Flow* f) {
+  if (f->list != kActiveList || lists_[kActiveList].head == f) return;
+  unlink(f);
+  link_front(f, kActiveList);
+}
+
+Flow* FlowTable::create(const FlowKey& key, uint64_t hash, size_t slot) {
+  Flow* f = allocate();
+  f->key = key;
+  f->hash = hash;
+  f->id = next_id_++;
+  slots_[slot] = f;
+  slot_hash_[slot] = static_cast<uint32_t>(hash >> 32);
+  ++size_;
+  ++stats_.created;
+  link_front(f, kActiveList);
+  return f;
+}
+
+void FlowTable::remove(Flow* f, ExportReason reason) {
+  on_export_(*f, reason);
+  ++stats_.exported;
+  size_t slot;
+  if (find(f->key, f->hash, slot) == f) erase_slot(slot);
+  unlink(f);
+  --size_;
+  release(f);
+}
+
+void FlowTable::start_flow(Flow& f, const DecodedPacket& p, bool sender_is_lo,
+                           uint16_t input_if) {
+  using namespace tcp_flag;
+  bool sender_is_client = true;
+  if (p.is_tcp) {
+    uint8_t syn_ack = p.tcp_flags & (kSyn | kAck);
+    if (syn_ack == (kSyn | kAck)) sender_is_client = false;  // we missed the SYN
+    else if (syn_ack != kSyn) f.direction_guessed = true;   // mid-stream start
+  }
+  f.lo_is_client = (sender_is_lo == sender_is_client);
+  f.first_us = f.last_us = f.last_export_us = p.ts_us;
+  f.tunnel = p.tunnel;
+  f.input_if = input_if;
+  if (p.has_mac) {
+    std::memcpy(sender_is_client ? f.client_mac : f.server_mac, p.src_mac, 6);
+    std::memcpy(sender_is_client ? f.server_mac : f.client_mac, p.dst_mac, 6);
+  }
+}
+
+void FlowTable::count(Flow& f, const DecodedPacket& p, bool from_client) {
+  DirectionCounters& d = from_client ? f.c2s : f.s2c;
+  ++d.packets;
+  d.ip_bytes += p.ip_len;
+  d.frame_bytes += p.wire_len;
+  d.tcp_flags |= p.tcp_flags;
+  if (p.first_fragment) ++d.fragments;
+  if (p.ts_us > f.last_us) f.last_us = p.ts_us;
+  if (!p.is_tcp) return;
+
+  int dir = from_client ? 0 : 1;
+  f.tcp.on_packet(p, dir);
+  if (options_.tcp_close_timeout_us == 0 || f.closed_us) return;
+  if (p.tcp_flags & tcp_flag::kFin) f.fin_seen[dir] = true;
+  if ((p.tcp_flags & tcp_flag::kRst) || (f.fin_seen[0] && f.fin_seen[1])) {
+    f.closed_us = p.ts_us;
+    unlink(&f);
+    link_front(&f, kClosingList);
+  }
+}
+
+Flow& FlowTable::update(const DecodedPacket& p, uint16_t input_if, bool& from_client) {
+  bool sender_is_lo;
+  FlowKey key = FlowKey::of(p, sender_is_lo);
+  uint64_t hash = key.hash();
+  size_t slot;
+  Flow* f = find(key, hash, slot);
+
+  // A new SYN on a closed connection starts a new flow (port reuse).
+  if (f && f->closed_us && p.is_tcp &&
+      (p.tcp_flags & (tcp_flag::kSyn | tcp_flag::kAck)) == tcp_flag::kSyn) {
+    remove(f, ExportReason::kEnd);
+    f = nullptr;
+  }
+  if (!f) {
+    if (options_.max_flows && size_ >= options_.max_flows) {
+      Flow* victim = lists_[kClosingList].tail ? lists_[kClosingList].tail : lists_[kActiveList].tail;
+      ++stats_.evicted;
+      remove(victim, ExportReason::kEviction);
+    }
+    if ((size_ + 1) * 10 > slots_.size() * 7) grow();
+    find(key, hash, slot);
+    f = create(key, hash, slot);
+    start_flow(*f, p, sender_is_lo, input_if);
+  }
+
+  from_client = (sender_is_lo == f->lo_is_client);
+  count(*f, p, from_client);
+  touch(f);
+
+  if (options_.active_timeout_us && p.ts_us >= f->last_export_us + options_.active_timeout_us) {
+    on_export_(*f, ExportReason::kActiveTimeout);
+    ++stats_.active_exports;
+    f->exported_c2s = f->c2s;
+    f->exported_s2c = f->s2c;
+    f->last_export_us = p.ts_us;
+  }
+  return *f;
+}
+
+void FlowTable::expire(uint64_t now_us) {
+  if (options_.idle_timeout_us) {
+    while (Flow* f = lists_[kActiveList].tail) {
+      if (f->last_us + options_.idle_timeout_us > now_us) break;
+      remove(f, ExportReason::kIdle);
+    }
+  }
+  while (Flow* f = lists_[kClosingList].tail) {
+    if (f->closed_us + options_.tcp_close_timeout_us > now_us) break;
+    remove(f, ExportReason::kEnd);
+  }
+}
+
+void FlowTable::flush(ExportReason reason) {
+  for (auto& l : lists_)
+    while (Flow* f = l.tail) remove(f, reason);
+}
+
+}  // namespace vedetta

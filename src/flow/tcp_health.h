@@ -1,0 +1,31 @@
+#pragma once
+// Per-flow TCP health for "who is slow": handshake round trips,
+// retransmissions, out-of-order segments and zero windows, per direction.
+#include <cstdint>
+
+#include "decode/decoded_packet.h"
+
+namespace vedetta {
+
+struct TcpSequenceTracker {
+  uint32_t next_seq = 0;   // highest sequence end seen
+  uint32_t hole_start = 0; // first byte missing when a gap was seen
+  bool started = false;
+  bool hole = false;
+};
+
+struct TcpHealth {
+  // Handshake: SYN → SYN+ACK is the server side of the round trip (as the
+  // probe sees it), SYN+ACK → ACK the client side. 0 = not measured.
+  uint64_t syn_us = 0, synack_us = 0;
+  uint32_t server_rtt_us = 0, client_rtt_us = 0;
+  uint32_t retransmissions[2] = {0, 0};  // [0] client→server, [1] server→client
+  uint32_t out_of_order[2] = {0, 0};
+  uint32_t zero_windows[2] = {0, 0};
+  TcpSequenceTracker seq[2];
+
+  // `dir` 0 = from the client, 1 = from the server.
+  void on_packet(const DecodedPacket& p, int dir);
+};
+
+}  // namespace vedetta

@@ -1,0 +1,105 @@
+#include "probe/probe.h"
+
+#include <ctime>
+#include <cstdio>
+
+#include "common/user_error.h"
+
+namespace vedetta {
+namespace {
+
+double now_s() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+uint64_t wall_us() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return uint64_t(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
+}
+
+}  // namespace
+
+Probe::Probe(ProbeOptions options) : options_(std::move(options)) {
+  if (options_.inputs.empty()) throw UserError("no input: give -i FILE.pcap or -i INTERFACE");
+  std::vector<std::unique_ptr<PacketSource>> sources;
+  for (const auto& name : options_.inputs) {
+    sources.push_back(PacketSource::open(name, options_.capture));
+    int dlt = sources.back()->datalink();
+    if (!Decoder::supports_datalink(dlt))
+      throw UserError(format("'%s': link type %s (%d) is not supported", name.c_str(),
+                             pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt) : "?",
+                             dlt));
+    decoders_.emplace_back(dlt, options_.decode);
+  }
+  inputs_ = std::make_unique<CaptureGroup>(std::move(sources));
+  dpi_ = std::make_unique<NdpiEngine>(options_.dpi);
+  table_ = std::make_unique<FlowTable>(options_.flows,
+                                       [this](Flow& f, ExportReason r) { on_export(f, r); });
+}
+
+Probe::~Probe() = default;
+
+void Probe::on_export(Flow& f, ExportReason reason) {
+  if (reason != ExportReason::kActiveTimeout) dpi_->finish(f);
+  const char* name = f.input_if < inputs_->size() ? (*inputs_)[f.input_if].name().c_str() : "";
+  FlowExport e{f, reason, dpi_.get(), name};
+  for (auto& s : sinks_) s->write(e);
+  ++counters_.exported;
+}
+
+void Probe::process(const RawPacket& raw, size_t source) {
+  ++counters_.packets;
+  counters_.bytes += raw.wire_len;
+  last_packet_us_ = raw.ts_us;
+  DecodedPacket p;
+  if (!decoders_[source].decode(raw.data, raw.caplen, raw.wire_len, raw.ts_us, p)) return;
+  ++counters_.flow_packets;
+  bool from_client;
+  Flow& f = table_->update(p, static_cast<uint16_t>(source), from_client);
+  dpi_->on_packet(f, p);
+  // Timeouts run on packet time, once per second of it.
+  if (raw.ts_us >= last_expire_us_ + 1'000'000) {
+    table_->expire(raw.ts_us);
+    last_expire_us_ = raw.ts_us;
+  }
+}
+
+void Probe::run() {
+  started_ = now_s();
+  double next_stats = started_ + options_.stats_interval_s;
+  RawPacket raw;
+  size_t source = 0;
+  uint64_t since_clock_check = 0;
+  while (!stop_requested_) {
+    auto r = inputs_->next(raw, source);
+    if (r == CaptureGroup::Next::kEnd) break;
+    if (r == CaptureGroup::Next::kPacket) {
+      process(raw, source);
+      if (options_.max_packets && counters_.packets >= options_.max_packets) break;
+      if (++since_clock_check < 1024) continue;  // read the clock rarely on busy links
+    } else if (!inputs_->files()) {
+      table_->expire(wall_us());  // a quiet link still ages its flows
+    }
+    since_clock_check = 0;
+    double t = now_s();
+    if (options_.duration_s > 0 && t - started_ >= options_.duration_s) break;
+    if (options_.stats_interval_s > 0 && t >= next_stats) {
+      std::fprintf(stderr, "%s\n", stats_line(t - started_).c_str());
+      next_stats = t + options_.stats_interval_s;
+    }
+  }
+  table_->flush(ExportReason::kShutdown);
+  for (auto& s : sinks_) s->flush();
+}
+
+AnomalyCounters Probe::anomalies() const {
+  AnomalyCounters total;
+  for (const auto& d : decoders_)
+    for (size_t i = 0; i < total.counts.size(); ++i) total.counts[i] += d.anomalies().counts[i];
+  return total;
+}
+
+}  // namespace vedetta

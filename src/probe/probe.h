@@ -1,0 +1,74 @@
+#pragma once
+// `vedetta probe`: capture → decode → flow table → nDPI → export, on one
+// thread. Inputs and outputs are opened by the constructor, so a caller can
+// drop privileges before run().
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "capture/capture_group.h"
+#include "decode/decoder.h"
+#include "dpi/ndpi_engine.h"
+#include "export/flow_export.h"
+#include "flow/flow_table.h"
+
+namespace vedetta {
+
+struct ProbeOptions {
+  std::vector<std::string> inputs;  // files or interfaces (-i)
+  CaptureOptions capture;
+  DecoderOptions decode;
+  FlowTableOptions flows;
+  DpiOptions dpi;
+  double stats_interval_s = 5;  // periodic line on stderr; 0 = off (-q)
+  uint64_t max_packets = 0;     // stop after this many packets (0 = no limit)
+  double duration_s = 0;        // stop after this long (0 = no limit)
+};
+
+struct ProbeCounters {
+  uint64_t packets = 0;         // read from the inputs
+  uint64_t bytes = 0;           // frame bytes read
+  uint64_t flow_packets = 0;    // decoded into a flow
+  uint64_t exported = 0;        // flow records written
+};
+
+class Probe {
+ public:
+  explicit Probe(ProbeOptions options);  // throws UserError
+  ~Probe();
+
+  void add_sink(std::unique_ptr<FlowSink> sink) { sinks_.push_back(std::move(sink)); }
+  // Runs until the files end, stop() is called, or a limit is reached; then
+  // exports every remaining flow (reason shutdown).
+  void run();
+  void stop() { stop_requested_ = true; }
+
+  // The exit report (also the last stats line), multi-line, for stderr.
+  std::string report() const;
+  std::string stats_line(double elapsed_s) const;
+
+  const ProbeCounters& counters() const { return counters_; }
+  const FlowTable& flows() const { return *table_; }
+  const NdpiEngine& dpi() const { return *dpi_; }
+  AnomalyCounters anomalies() const;
+  CaptureStats capture_stats() const { return inputs_->total_stats(); }
+
+ private:
+  void on_export(Flow& f, ExportReason reason);
+  void process(const RawPacket& raw, size_t source);
+
+  ProbeOptions options_;
+  std::unique_ptr<CaptureGroup> inputs_;
+  std::vector<Decoder> decoders_;  // one per input (datalinks differ)
+  std::unique_ptr<NdpiEngine> dpi_;
+  std::unique_ptr<FlowTable> table_;
+  std::vector<std::unique_ptr<FlowSink>> sinks_;
+  ProbeCounters counters_;
+  std::atomic<bool> stop_requested_{false};
+  uint64_t last_expire_us_ = 0;
+  uint64_t last_packet_us_ = 0;
+  double started_ = 0;
+};
+
+}  // namespace vedetta
