@@ -136,6 +136,9 @@ std::function<int()> add_probe_command(CLI::App& app) {
                 "UDP packets per flow given to nDPI at most")->capture_default_str();
   p->add_flag("--no-guess", a.no_guess, "Leave undetected flows Unknown (no guess by port/IP)");
   p->add_flag("--no-tunnels", a.no_tunnels, "Do not open GTP/TZSP/CAPWAP tunnels");
+  p->add_flag("--discard-truncated", a.probe.decode.discard_truncated,
+              "Skip IP packets cut short by the snap length, as ndpiReader does (default: count "
+              "them with the length their IP header states)");
   p->add_option("-c,--count", a.probe.max_packets, "Stop after this many packets");
   p->add_option("--duration", a.probe.duration_s, "Stop after this many seconds")
       ->check(CLI::NonNegativeNumber);

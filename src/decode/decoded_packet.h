@@ -12,7 +12,10 @@ const char* tunnel_name(Tunnel t);  // "", "GTP", "TZSP", "CAPWAP"
 struct DecodedPacket {
   uint64_t ts_us = 0;        // capture time, microseconds since the epoch
   uint32_t caplen = 0;       // bytes captured of the frame
-  uint32_t wire_len = 0;     // frame length on the wire (layer 2 included)
+  uint32_t wire_len = 0;     // frame length on the wire as the capture says (may hold an FCS)
+  // Frame bytes counted for the flow: the captured frame, or, when the snap
+  // length cut it, the link headers plus the (outermost) IP length.
+  uint32_t frame_len = 0;
 
   uint16_t vlan_id = 0;      // innermost 802.1Q tag (0 = none)
   uint16_t outer_vlan_id = 0;

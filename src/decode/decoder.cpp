@@ -36,6 +36,7 @@ bool Decoder::decode(const uint8_t* frame, uint32_t caplen, uint32_t wire_len, u
   out.ts_us = ts_us;
   out.caplen = caplen;
   out.wire_len = wire_len < caplen ? caplen : wire_len;
+  out.frame_len = caplen;
 
   Next next;
   if (!decode_link(datalink_, frame, caplen, 0, out, anomalies_, next)) return false;
@@ -49,6 +50,10 @@ bool Decoder::decode(const uint8_t* frame, uint32_t caplen, uint32_t wire_len, u
     }
     IpResult ip;
     if (!decode_ip(frame, caplen, next.offset, out, anomalies_, ip)) return false;
+    if (next.offset + out.ip_len > caplen) {
+      if (options_.discard_truncated) return false;  // counted as snaplen_truncated
+    }
+    if (depth == 0 && next.offset + out.ip_len > out.frame_len) out.frame_len = next.offset + out.ip_len;
 
     if (ip.l4_proto == 4 || ip.l4_proto == 41) {  // IPv4 / IPv6 inside IP
       anomalies_.add(Anomaly::kIpInIpTunnel);

@@ -11,6 +11,9 @@ namespace vedetta {
 
 struct DecoderOptions {
   bool decode_tunnels = true;  // GTP-U, TZSP, CAPWAP (ndpiReader -t)
+  // Skip IP packets the snap length cut short instead of counting them with
+  // the length their headers state (what ndpiReader does).
+  bool discard_truncated = false;
 };
 
 class Decoder {

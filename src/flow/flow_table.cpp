@@ -168,7 +168,7 @@ void FlowTable::count(Flow& f, const DecodedPacket& p, bool from_client) {
   DirectionCounters& d = from_client ? f.c2s : f.s2c;
   ++d.packets;
   d.ip_bytes += p.ip_len;
-  d.frame_bytes += p.wire_len;
+  d.frame_bytes += p.frame_len;
   d.tcp_flags |= p.tcp_flags;
   if (p.first_fragment) ++d.fragments;
   if (p.ts_us > f.last_us) f.last_us = p.ts_us;
