@@ -48,8 +48,11 @@ struct Flow {
   uint64_t closed_us = 0;       // FIN both ways or RST seen (0 = open)
   bool fin_seen[2] = {false, false};
 
-  DirectionCounters c2s, s2c;                // totals
-  DirectionCounters exported_c2s, exported_s2c;  // totals at the previous export
+  DirectionCounters c2s, s2c;  // totals
+  // Totals at the previous export, for the deltas that IN_/OUT_ carry.
+  struct Exported {
+    uint64_t packets = 0, ip_bytes = 0;
+  } exported_c2s, exported_s2c;
 
   TcpHealth tcp;
   DpiResult dpi;

@@ -217,8 +217,8 @@ Flow& FlowTable::update(const DecodedPacket& p, uint16_t input_if, bool& from_cl
   if (options_.active_timeout_us && p.ts_us >= f->last_export_us + options_.active_timeout_us) {
     on_export_(*f, ExportReason::kActiveTimeout);
     ++stats_.active_exports;
-    f->exported_c2s = f->c2s;
-    f->exported_s2c = f->s2c;
+    f->exported_c2s = {f->c2s.packets, f->c2s.ip_bytes};
+    f->exported_s2c = {f->s2c.packets, f->s2c.ip_bytes};
     f->last_export_us = p.ts_us;
   }
   return *f;
