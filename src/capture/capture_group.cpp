@@ -13,7 +13,10 @@ CaptureGroup::CaptureGroup(std::vector<std::unique_ptr<PacketSource>> sources)
   for (auto& s : sources_) {
     if (s->is_file() != files_)
       throw UserError("cannot mix capture files and live interfaces in one run");
-    if (!files_ && sources_.size() > 1) s->set_nonblocking();
+    // Live inputs are read non-blocking behind our own poll(): libpcap's read
+    // timeout does not start before the first packet (TPACKET_V3), and a
+    // quiet link must not keep the loop from its timers and signals.
+    if (!files_) s->set_nonblocking();
   }
 }
 
@@ -28,15 +31,7 @@ CaptureGroup::Next CaptureGroup::next(RawPacket& out, size_t& source) {
     }
     return Next::kEnd;
   }
-  if (sources_.size() == 1) {
-    source = 0;
-    switch (sources_[0]->next(out)) {
-      case PacketSource::Next::kPacket: return Next::kPacket;
-      case PacketSource::Next::kTimeout: return Next::kIdle;
-      case PacketSource::Next::kEnd: return Next::kEnd;
-    }
-  }
-  // Several interfaces: take from each in turn so none starves the others.
+  // Take from each interface in turn so none starves the others.
   for (size_t n = 0; n < sources_.size(); ++n) {
     size_t i = (current_ + n) % sources_.size();
     if (ended_[i]) continue;
