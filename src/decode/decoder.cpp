@@ -55,14 +55,15 @@ bool Decoder::decode(const uint8_t* frame, uint32_t caplen, uint32_t wire_len, u
     }
     if (depth == 0 && next.offset + out.ip_len > out.frame_len) out.frame_len = next.offset + out.ip_len;
 
+    // A non-first fragment holds no header of anything inside it.
+    if (ip.non_first_fragment) {
+      anomalies_.add(out.src.version == 4 ? Anomaly::kIpv4Fragment : Anomaly::kIpv6Fragment);
+      return false;
+    }
     if (ip.l4_proto == 4 || ip.l4_proto == 41) {  // IPv4 / IPv6 inside IP
       anomalies_.add(Anomaly::kIpInIpTunnel);
       next = {ip.l4_proto == 4 ? kEtherIpv4 : kEtherIpv6, ip.l4_offset};
       continue;
-    }
-    if (ip.non_first_fragment) {
-      anomalies_.add(out.src.version == 4 ? Anomaly::kIpv4Fragment : Anomaly::kIpv6Fragment);
-      return false;
     }
     if (ip.l4_proto == 47) anomalies_.add(Anomaly::kGreTunnel);
 

@@ -34,14 +34,17 @@ void TcpHealth::on_packet(const DecodedPacket& p, int dir) {
   if (p.tcp_seq == t.next_seq) {
     t.next_seq = end;
   } else if (seq_lt(t.next_seq, p.tcp_seq)) {  // a gap: something is missing
-    if (!t.hole) t.hole_start = t.next_seq;
+    if (!t.hole) {
+      t.hole_start = t.next_seq;
+      t.hole_end = p.tcp_seq;
+    }
     t.hole = true;
     t.next_seq = end;
-  } else if (t.hole && !seq_lt(p.tcp_seq, t.hole_start)) {  // fills the gap late
-    ++out_of_order[dir];
-    if (p.tcp_seq == t.hole_start) t.hole_start = end;  // the hole shrinks from its start
+  } else if (t.hole && !seq_lt(p.tcp_seq, t.hole_start) && seq_lt(p.tcp_seq, t.hole_end)) {
+    ++out_of_order[dir];  // fills the gap late
+    if (p.tcp_seq == t.hole_start) t.hole_start = end;  // the gap shrinks from its start
     if (!seq_lt(end, t.next_seq)) t.next_seq = end;
-    if (!seq_lt(t.hole_start, t.next_seq)) t.hole = false;
+    if (!seq_lt(t.hole_start, t.hole_end)) t.hole = false;
   } else {  // data seen before: sent again
     ++retransmissions[dir];
     if (seq_lt(t.next_seq, end)) t.next_seq = end;

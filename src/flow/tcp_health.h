@@ -9,7 +9,8 @@ namespace vedetta {
 
 struct TcpSequenceTracker {
   uint32_t next_seq = 0;   // highest sequence end seen
-  uint32_t hole_start = 0; // first byte missing when a gap was seen
+  uint32_t hole_start = 0; // first byte still missing in the gap
+  uint32_t hole_end = 0;   // where the gap ended when it was seen
   bool started = false;
   bool hole = false;
 };
