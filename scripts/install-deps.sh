@@ -7,8 +7,12 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   libpcap-dev libndpi-dev libndpi-bin nlohmann-json3-dev libcli11-dev libgtest-dev
   python3 iproute2 tcpdump procps util-linux
+  # system events: eBPF build chain and the sysdig reference reader
+  libbpf-dev bpftool zlib1g-dev sysdig
   # peers for tests and benchmarks
   tshark softflowd nfdump
+  # benchmarks (bench/): GNU time for max RSS, editcap/capinfos, profilers
+  time wireshark-common valgrind linux-perf
 )
 
 missing=()

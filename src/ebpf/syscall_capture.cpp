@@ -1,0 +1,89 @@
+#include "ebpf/syscall_capture.h"
+
+#include <bpf/libbpf.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/user_error.h"
+#include "syscall_events.skel.h"
+
+namespace vedetta {
+namespace {
+
+int quiet_libbpf(enum libbpf_print_level level, const char* fmt, va_list args) {
+  if (level == LIBBPF_WARN) return vfprintf(stderr, fmt, args);
+  return 0;
+}
+
+std::string why_bpf_failed(int err) {
+  if (geteuid() != 0)
+    return "eBPF needs root (or CAP_BPF + CAP_PERFMON): run as root; reading .scap files with "
+           "-r works without it";
+  if (err == -EPERM || err == EPERM) return "the kernel refused to load BPF programs (EPERM)";
+  return std::string("loading the BPF programs failed: ") + strerror(err < 0 ? -err : err);
+}
+
+}  // namespace
+
+std::unique_ptr<SyscallCapture> SyscallCapture::open(const SyscallCaptureOptions& options) {
+  libbpf_set_print(quiet_libbpf);
+  std::unique_ptr<SyscallCapture> c(new SyscallCapture());
+  c->skel_ = syscall_events_bpf__open();
+  if (!c->skel_) throw UserError(why_bpf_failed(errno));
+  int err = syscall_events_bpf__load(c->skel_);
+  if (err) throw UserError(why_bpf_failed(err));
+
+  uint8_t on = 1;
+  for (int nr : options.syscalls) {
+    if (nr < 0 || nr >= VEDETTA_MAX_SYSCALLS) continue;
+    uint32_t key = static_cast<uint32_t>(nr);
+    bpf_map__update_elem(c->skel_->maps.selected, &key, sizeof key, &on, sizeof on, BPF_ANY);
+  }
+  vedetta_capture_config cfg{};
+  cfg.ignore_tgid = options.include_self ? 0 : static_cast<uint32_t>(getpid());
+  cfg.only_tgid = options.only_pid;
+  uint32_t zero = 0;
+  bpf_map__update_elem(c->skel_->maps.config, &zero, sizeof zero, &cfg, sizeof cfg, BPF_ANY);
+
+  err = syscall_events_bpf__attach(c->skel_);
+  if (err) throw UserError("attaching to the raw tracepoints sys_enter/sys_exit failed: " +
+                           std::string(strerror(-err)));
+  c->ring_ = ring_buffer__new(bpf_map__fd(c->skel_->maps.events), &SyscallCapture::on_sample,
+                              c.get(), nullptr);
+  if (!c->ring_) throw UserError("cannot open the BPF ring buffer: " + std::string(strerror(errno)));
+  return c;
+}
+
+SyscallCapture::~SyscallCapture() {
+  if (ring_) ring_buffer__free(ring_);
+  if (skel_) syscall_events_bpf__destroy(skel_);
+}
+
+int SyscallCapture::on_sample(void* self, void* data, size_t size) {
+  auto* c = static_cast<SyscallCapture*>(self);
+  if (size >= sizeof(vedetta_syscall_event) && c->handler_)
+    (*c->handler_)(*static_cast<const vedetta_syscall_event*>(data));
+  return 0;
+}
+
+int SyscallCapture::poll(int timeout_ms, const Handler& handler) {
+  handler_ = &handler;
+  int n = ring_buffer__poll(ring_, timeout_ms);
+  handler_ = nullptr;
+  return n < 0 ? 0 : n;
+}
+
+SyscallCaptureDrops SyscallCapture::drops() const {
+  SyscallCaptureDrops d;
+  int ncpu = libbpf_num_possible_cpus();
+  std::vector<uint64_t> per_cpu(ncpu > 0 ? ncpu : 1);
+  uint32_t key = VEDETTA_DROP_RINGBUF_FULL;
+  if (bpf_map__lookup_elem(skel_->maps.drops, &key, sizeof key, per_cpu.data(),
+                           per_cpu.size() * sizeof(uint64_t), 0) == 0)
+    for (uint64_t v : per_cpu) d.ringbuf_full += v;
+  return d;
+}
+
+}  // namespace vedetta

@@ -1,0 +1,47 @@
+#pragma once
+// User side of system call capture: open → configure → load → attach →
+// poll, one cleanup path (libbpf-tools' shape). Kernel support is probed at
+// open time and reported as a UserError that says what is missing.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "ebpf/syscall_event.h"
+
+struct syscall_events_bpf;
+struct ring_buffer;
+
+namespace vedetta {
+
+struct SyscallCaptureOptions {
+  std::vector<int> syscalls;  // numbers to report (x86-64)
+  uint32_t only_pid = 0;      // 0 = every process
+  bool include_self = false;  // vedetta's own calls are left out by default
+};
+
+struct SyscallCaptureDrops {
+  uint64_t ringbuf_full = 0;
+};
+
+class SyscallCapture {
+ public:
+  using Handler = std::function<void(const vedetta_syscall_event&)>;
+
+  static std::unique_ptr<SyscallCapture> open(const SyscallCaptureOptions& options);
+  ~SyscallCapture();
+
+  // Delivers the events available within `timeout_ms`; returns how many.
+  int poll(int timeout_ms, const Handler& handler);
+  SyscallCaptureDrops drops() const;
+
+ private:
+  SyscallCapture() = default;
+  static int on_sample(void* self, void* data, size_t size);
+
+  syscall_events_bpf* skel_ = nullptr;
+  ring_buffer* ring_ = nullptr;
+  const Handler* handler_ = nullptr;
+};
+
+}  // namespace vedetta
