@@ -44,6 +44,7 @@ std::unique_ptr<SyscallCapture> SyscallCapture::open(const SyscallCaptureOptions
   vedetta_capture_config cfg{};
   cfg.ignore_tgid = options.include_self ? 0 : static_cast<uint32_t>(getpid());
   cfg.only_tgid = options.only_pid;
+  cfg.snaplen = options.snaplen > VEDETTA_SNAP_MAX ? VEDETTA_SNAP_MAX : options.snaplen;
   uint32_t zero = 0;
   bpf_map__update_elem(c->skel_->maps.config, &zero, sizeof zero, &cfg, sizeof cfg, BPF_ANY);
 

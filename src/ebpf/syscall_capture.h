@@ -18,6 +18,7 @@ struct SyscallCaptureOptions {
   std::vector<int> syscalls;  // numbers to report (x86-64)
   uint32_t only_pid = 0;      // 0 = every process
   bool include_self = false;  // vedetta's own calls are left out by default
+  uint32_t snaplen = 80;      // bytes of I/O data copied (sysdig -s), at most 255
 };
 
 struct SyscallCaptureDrops {

@@ -2,6 +2,10 @@
 // sys_exit (kprobes, fentry and tp_btf are not available on the kernels we
 // target), filtered in the kernel by syscall number and process, delivered
 // through a BPF ring buffer. Drops are counted per reason.
+//
+// For calls on sockets the socket behind the fd is read here, in the kernel
+// (fd → file → socket → sock), so that short-lived processes and closed fds
+// are still described: user space never has to look them up later.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -14,9 +18,74 @@ struct pt_regs {
   unsigned long di, si, dx, r10, r8, r9, orig_ax;
 } __attribute__((preserve_access_index));
 
+struct in6_addr {
+  union {
+    unsigned char u6_addr8[16];
+  } in6_u;
+} __attribute__((preserve_access_index));
+struct ns_common {
+  unsigned int inum;
+} __attribute__((preserve_access_index));
+struct net {
+  struct ns_common ns;
+} __attribute__((preserve_access_index));
+typedef struct {
+  struct net* net;
+} possible_net_t;
+struct sock_common {
+  unsigned int skc_daddr, skc_rcv_saddr;
+  unsigned short skc_dport, skc_num;
+  unsigned short skc_family;
+  possible_net_t skc_net;
+  struct in6_addr skc_v6_daddr, skc_v6_rcv_saddr;
+} __attribute__((preserve_access_index));
+struct sock {
+  struct sock_common __sk_common;
+  unsigned short sk_protocol, sk_type;
+} __attribute__((preserve_access_index));
+struct socket {
+  short type;
+  struct sock* sk;
+} __attribute__((preserve_access_index));
+struct inode {
+  unsigned short i_mode;
+  unsigned long i_ino;
+} __attribute__((preserve_access_index));
+struct file {
+  struct inode* f_inode;
+  void* private_data;
+} __attribute__((preserve_access_index));
+struct fdtable {
+  unsigned int max_fds;
+  struct file** fd;
+} __attribute__((preserve_access_index));
+struct files_struct {
+  struct fdtable* fdt;
+} __attribute__((preserve_access_index));
+struct task_struct {
+  struct files_struct* files;
+} __attribute__((preserve_access_index));
+struct user_msghdr {
+  void* msg_name;
+  int msg_namelen;
+} __attribute__((preserve_access_index));
+
+#define AF_INET 2
+#define AF_INET6 10
+#define S_IFMT 0170000
+#define S_IFSOCK 0140000
+
+// x86-64 system call numbers of the calls whose fd we describe.
+enum {
+  NR_read = 0, NR_write = 1, NR_close = 3, NR_readv = 19, NR_writev = 20,
+  NR_connect = 42, NR_accept = 43, NR_sendto = 44, NR_recvfrom = 45, NR_sendmsg = 46,
+  NR_recvmsg = 47, NR_shutdown = 48, NR_bind = 49, NR_listen = 50, NR_accept4 = 288,
+  NR_recvmmsg = 299, NR_sendmmsg = 307,
+};
+
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
-  __uint(max_entries, 8 << 20);
+  __uint(max_entries, 16 << 20);
 } events SEC(".maps");
 
 // Which syscall numbers to report (1 = yes); user space fills it.
@@ -41,7 +110,7 @@ struct {
   __type(value, __u64);
 } drops SEC(".maps");
 
-static __always_inline int wanted(__u32 nr, __u32 tgid) {
+static __always_inline struct vedetta_capture_config* wanted(__u32 nr, __u32 tgid) {
   if (nr >= VEDETTA_MAX_SYSCALLS) return 0;
   __u8* on = bpf_map_lookup_elem(&selected, &nr);
   if (!on || !*on) return 0;
@@ -50,7 +119,7 @@ static __always_inline int wanted(__u32 nr, __u32 tgid) {
   if (!c) return 0;
   if (c->ignore_tgid && c->ignore_tgid == tgid) return 0;
   if (c->only_tgid && c->only_tgid != tgid) return 0;
-  return 1;
+  return c;
 }
 
 static __always_inline struct vedetta_syscall_event* reserve(void) {
@@ -58,38 +127,119 @@ static __always_inline struct vedetta_syscall_event* reserve(void) {
   if (!e) {
     __u32 reason = VEDETTA_DROP_RINGBUF_FULL;
     __u64* n = bpf_map_lookup_elem(&drops, &reason);
-    if (n) *n += 1;
+    if (n) __sync_fetch_and_add(n, 1);
   }
   return e;
 }
 
-static __always_inline void fill_common(struct vedetta_syscall_event* e, __u32 nr, __u64 id) {
+static __always_inline void fill_common(struct vedetta_syscall_event* e, __u32 nr, __u64 id,
+                                        struct pt_regs* regs) {
   e->ts_ns = bpf_ktime_get_boot_ns();
   e->tgid = id >> 32;
   e->tid = (__u32)id;
   e->syscall = nr;
   e->cpu = (__u16)bpf_get_smp_processor_id();
   e->pad = 0;
-  bpf_get_current_comm(e->comm, sizeof(e->comm));
-}
-
-SEC("raw_tracepoint/sys_enter")
-int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
-  __u32 nr = (__u32)ctx->args[1];
-  __u64 id = bpf_get_current_pid_tgid();
-  if (!wanted(nr, id >> 32)) return 0;
-  struct vedetta_syscall_event* e = reserve();
-  if (!e) return 0;
-  fill_common(e, nr, id);
-  e->exit = 0;
   e->ret = 0;
-  struct pt_regs* regs = (struct pt_regs*)ctx->args[0];
+  e->snap_len = 0;
+  bpf_get_current_comm(e->comm, sizeof(e->comm));
+  // The saved user registers still hold the arguments at exit too.
   e->args[0] = BPF_CORE_READ(regs, di);
   e->args[1] = BPF_CORE_READ(regs, si);
   e->args[2] = BPF_CORE_READ(regs, dx);
   e->args[3] = BPF_CORE_READ(regs, r10);
   e->args[4] = BPF_CORE_READ(regs, r8);
   e->args[5] = BPF_CORE_READ(regs, r9);
+  __builtin_memset(&e->sock, 0, sizeof(e->sock));
+}
+
+static __always_inline __u16 swap16(__u16 v) { return (v >> 8) | (v << 8); }
+
+// fd → struct socket, or 0 when the fd is not a socket.
+static __always_inline void describe_fd(struct vedetta_syscall_event* e, long fd) {
+  if (fd < 0) return;
+  struct task_struct* task = (struct task_struct*)bpf_get_current_task();
+  struct fdtable* fdt = BPF_CORE_READ(task, files, fdt);
+  if (!fdt) return;
+  unsigned int max = BPF_CORE_READ(fdt, max_fds);
+  if ((unsigned long)fd >= max) return;
+  struct file** fds = BPF_CORE_READ(fdt, fd);
+  struct file* file = 0;
+  bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+  if (!file) return;
+  struct inode* inode = BPF_CORE_READ(file, f_inode);
+  unsigned short mode = BPF_CORE_READ(inode, i_mode);
+  if ((mode & S_IFMT) != S_IFSOCK) return;
+  struct socket* sock = BPF_CORE_READ(file, private_data);
+  struct sock* sk = BPF_CORE_READ(sock, sk);
+  if (!sk) return;
+  struct vedetta_socket_info* s = &e->sock;
+  s->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+  s->type = BPF_CORE_READ(sk, sk_type);
+  s->protocol = BPF_CORE_READ(sk, sk_protocol);
+  s->inode = BPF_CORE_READ(inode, i_ino);
+  s->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+  s->local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
+  s->remote_port = swap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+  if (s->family == AF_INET) {
+    unsigned int l = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+    unsigned int r = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+    __builtin_memcpy(s->local_addr, &l, 4);
+    __builtin_memcpy(s->remote_addr, &r, 4);
+  } else if (s->family == AF_INET6) {
+    BPF_CORE_READ_INTO(&s->local_addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+    BPF_CORE_READ_INTO(&s->remote_addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+  }
+}
+
+// A peer given by the caller (unconnected UDP): sockaddr_in / sockaddr_in6.
+static __always_inline void peer_from_user(struct vedetta_syscall_event* e, const void* addr) {
+  if (!addr) return;
+  __u16 family = 0;
+  if (bpf_probe_read_user(&family, sizeof(family), addr)) return;
+  __u16 port_be = 0;
+  bpf_probe_read_user(&port_be, sizeof(port_be), (const char*)addr + 2);
+  if (family == AF_INET) {
+    bpf_probe_read_user(e->sock.remote_addr, 4, (const char*)addr + 4);
+  } else if (family == AF_INET6) {
+    bpf_probe_read_user(e->sock.remote_addr, 16, (const char*)addr + 8);
+  } else {
+    return;
+  }
+  e->sock.remote_port = swap16(port_be);
+}
+
+// Copies the first bytes of an I/O buffer (at most 255: the mask is a bound
+// the verifier can see).
+static __always_inline void copy_snap(struct vedetta_syscall_event* e,
+                                      struct vedetta_capture_config* c, const void* buf,
+                                      long len) {
+  if (!buf || len <= 0) return;
+  __u64 n = (__u64)len < c->snaplen ? (__u64)len : c->snaplen;
+  n &= 0xff;
+  if (bpf_probe_read_user(e->snap, n, buf) == 0) e->snap_len = n;
+}
+
+SEC("raw_tracepoint/sys_enter")
+int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
+  __u32 nr = (__u32)ctx->args[1];
+  __u64 id = bpf_get_current_pid_tgid();
+  struct vedetta_capture_config* c = wanted(nr, id >> 32);
+  if (!c) return 0;
+  struct vedetta_syscall_event* e = reserve();
+  if (!e) return 0;
+  fill_common(e, nr, id, (struct pt_regs*)ctx->args[0]);
+  e->exit = 0;
+  switch (nr) {
+    case NR_close:  // the fd is gone at exit: describe it now
+    case NR_connect: case NR_sendto: case NR_sendmsg: case NR_write: case NR_writev:
+    case NR_shutdown: case NR_bind: case NR_listen: case NR_sendmmsg:
+      describe_fd(e, (long)e->args[0]);
+      break;
+  }
+  if (e->sock.family && (nr == NR_write || nr == NR_sendto))
+    copy_snap(e, c, (const void*)e->args[1], (long)e->args[2]);
+  if (nr == NR_sendto && e->sock.family) peer_from_user(e, (const void*)e->args[4]);
   bpf_ringbuf_submit(e, 0);
   return 0;
 }
@@ -99,13 +249,30 @@ int on_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
   struct pt_regs* regs = (struct pt_regs*)ctx->args[0];
   __u32 nr = (__u32)BPF_CORE_READ(regs, orig_ax);
   __u64 id = bpf_get_current_pid_tgid();
-  if (!wanted(nr, id >> 32)) return 0;
+  struct vedetta_capture_config* c = wanted(nr, id >> 32);
+  if (!c) return 0;
   struct vedetta_syscall_event* e = reserve();
   if (!e) return 0;
-  fill_common(e, nr, id);
+  fill_common(e, nr, id, regs);
   e->exit = 1;
   e->ret = (__s64)ctx->args[1];
-  for (int i = 0; i < 6; i++) e->args[i] = 0;
+  switch (nr) {
+    case NR_accept: case NR_accept4:  // the new connection is the result
+      describe_fd(e, (long)e->ret);
+      break;
+    case NR_close:
+      break;
+    default:
+      describe_fd(e, (long)e->args[0]);
+  }
+  if (e->sock.family && e->ret > 0 && (nr == NR_read || nr == NR_recvfrom))
+    copy_snap(e, c, (const void*)e->args[1], e->ret);
+  if (nr == NR_recvfrom && e->sock.family && e->ret >= 0) peer_from_user(e, (const void*)e->args[4]);
+  if ((nr == NR_sendmsg || nr == NR_recvmsg) && e->sock.family) {
+    struct user_msghdr m = {};
+    if (bpf_probe_read_user(&m, sizeof(m), (const void*)e->args[1]) == 0 && m.msg_name)
+      peer_from_user(e, m.msg_name);
+  }
   bpf_ringbuf_submit(e, 0);
   return 0;
 }
