@@ -53,7 +53,9 @@ std::unique_ptr<SyscallCapture> SyscallCapture::open(const SyscallCaptureOptions
                            std::string(strerror(-err)));
   c->ring_ = ring_buffer__new(bpf_map__fd(c->skel_->maps.events), &SyscallCapture::on_sample,
                               c.get(), nullptr);
-  if (!c->ring_) throw UserError("cannot open the BPF ring buffer: " + std::string(strerror(errno)));
+  if (!c->ring_ || ring_buffer__add(c->ring_, bpf_map__fd(c->skel_->maps.process_events),
+                                    &SyscallCapture::on_process_sample, c.get()) != 0)
+    throw UserError("cannot open the BPF ring buffers: " + std::string(strerror(errno)));
   return c;
 }
 
@@ -69,10 +71,19 @@ int SyscallCapture::on_sample(void* self, void* data, size_t size) {
   return 0;
 }
 
-int SyscallCapture::poll(int timeout_ms, const Handler& handler) {
+int SyscallCapture::on_process_sample(void* self, void* data, size_t size) {
+  auto* c = static_cast<SyscallCapture*>(self);
+  if (size >= sizeof(vedetta_process_event) && c->process_handler_ && *c->process_handler_)
+    (*c->process_handler_)(*static_cast<const vedetta_process_event*>(data));
+  return 0;
+}
+
+int SyscallCapture::poll(int timeout_ms, const Handler& handler, const ProcessHandler& on_process) {
   handler_ = &handler;
+  process_handler_ = &on_process;
   int n = ring_buffer__poll(ring_, timeout_ms);
   handler_ = nullptr;
+  process_handler_ = nullptr;
   return n < 0 ? 0 : n;
 }
 
@@ -80,10 +91,15 @@ SyscallCaptureDrops SyscallCapture::drops() const {
   SyscallCaptureDrops d;
   int ncpu = libbpf_num_possible_cpus();
   std::vector<uint64_t> per_cpu(ncpu > 0 ? ncpu : 1);
-  uint32_t key = VEDETTA_DROP_RINGBUF_FULL;
-  if (bpf_map__lookup_elem(skel_->maps.drops, &key, sizeof key, per_cpu.data(),
-                           per_cpu.size() * sizeof(uint64_t), 0) == 0)
-    for (uint64_t v : per_cpu) d.ringbuf_full += v;
+  auto sum = [&](uint32_t key) {
+    uint64_t total = 0;
+    if (bpf_map__lookup_elem(skel_->maps.drops, &key, sizeof key, per_cpu.data(),
+                             per_cpu.size() * sizeof(uint64_t), 0) == 0)
+      for (uint64_t v : per_cpu) total += v;
+    return total;
+  };
+  d.ringbuf_full = sum(VEDETTA_DROP_RINGBUF_FULL);
+  d.process_ringbuf_full = sum(VEDETTA_DROP_PROCESS_RINGBUF_FULL);
   return d;
 }
 

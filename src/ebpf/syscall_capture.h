@@ -22,27 +22,33 @@ struct SyscallCaptureOptions {
 };
 
 struct SyscallCaptureDrops {
-  uint64_t ringbuf_full = 0;
+  uint64_t ringbuf_full = 0;          // syscall events lost: ring buffer full
+  uint64_t process_ringbuf_full = 0;  // process events lost: ring buffer full
 };
 
 class SyscallCapture {
  public:
   using Handler = std::function<void(const vedetta_syscall_event&)>;
+  using ProcessHandler = std::function<void(const vedetta_process_event&)>;
 
   static std::unique_ptr<SyscallCapture> open(const SyscallCaptureOptions& options);
   ~SyscallCapture();
 
   // Delivers the events available within `timeout_ms`; returns how many.
-  int poll(int timeout_ms, const Handler& handler);
+  // Process events (fork, exec, exit of every process but vedetta) go to
+  // `on_process` when given.
+  int poll(int timeout_ms, const Handler& handler, const ProcessHandler& on_process = {});
   SyscallCaptureDrops drops() const;
 
  private:
   SyscallCapture() = default;
   static int on_sample(void* self, void* data, size_t size);
+  static int on_process_sample(void* self, void* data, size_t size);
 
   syscall_events_bpf* skel_ = nullptr;
   ring_buffer* ring_ = nullptr;
   const Handler* handler_ = nullptr;
+  const ProcessHandler* process_handler_ = nullptr;
 };
 
 }  // namespace vedetta

@@ -15,8 +15,9 @@ typedef long long __s64;
 #define VEDETTA_MAX_SYSCALLS 512
 
 enum vedetta_drop_reason {
-  VEDETTA_DROP_RINGBUF_FULL = 0, /* no room in the ring buffer */
-  VEDETTA_DROP_REASONS = 1,
+  VEDETTA_DROP_RINGBUF_FULL = 0, /* no room in the syscall ring buffer */
+  VEDETTA_DROP_PROCESS_RINGBUF_FULL = 1, /* no room in the process ring buffer */
+  VEDETTA_DROP_REASONS = 2,
 };
 
 #define VEDETTA_SNAP_MAX 255
@@ -47,6 +48,35 @@ struct vedetta_syscall_event {
   struct vedetta_socket_info sock; /* the fd argument's socket, when it is one */
   __u32 snap_len;  /* bytes of I/O data copied into snap */
   __u8 snap[VEDETTA_SNAP_MAX + 1];
+};
+
+/* Process lifecycle from the sched tracepoints. */
+enum vedetta_process_kind {
+  VEDETTA_PROCESS_FORK = 1, /* a new thread or process (child_tid) */
+  VEDETTA_PROCESS_EXEC = 2, /* a new program image */
+  VEDETTA_PROCESS_EXIT = 3, /* a thread ends; totals when it is the last one */
+};
+
+#define VEDETTA_ARGS_MAX 256
+#define VEDETTA_PATH_MAX 256
+
+struct vedetta_process_event {
+  __u64 ts_ns;
+  __u32 kind;
+  __u32 tgid, tid;      /* the task the event is about (the parent for fork) */
+  __u32 ppid;           /* parent process (real_parent's tgid) */
+  __u32 child_tgid, child_tid; /* fork only */
+  __u32 uid, gid;
+  __s32 exit_code;      /* exit only: as wait() reports it */
+  __u8 group_dead;      /* exit only: the last thread of the process */
+  __u8 pad[3];
+  /* exit only, process totals when group_dead: CPU time in ns (not ticks),
+   * page faults, peak resident set in KiB. */
+  __u64 cpu_ns, min_flt, maj_flt, maxrss_kb;
+  char comm[16];
+  __u32 args_len;                    /* exec: argv, NUL-separated */
+  char args[VEDETTA_ARGS_MAX];
+  char filename[VEDETTA_PATH_MAX];   /* exec: the path given to execve */
 };
 
 /* Settings user space writes before attaching. */

@@ -62,8 +62,38 @@ struct fdtable {
 struct files_struct {
   struct fdtable* fdt;
 } __attribute__((preserve_access_index));
+struct sched_entity {
+  unsigned long long sum_exec_runtime;
+} __attribute__((preserve_access_index));
+struct mm_struct {
+  unsigned long arg_start, arg_end;
+} __attribute__((preserve_access_index));
+struct signal_struct {
+  unsigned long long sum_sched_runtime;
+  unsigned long min_flt, maj_flt, maxrss;
+} __attribute__((preserve_access_index));
+typedef struct {
+  unsigned int val;
+} kuid_t;
+typedef struct {
+  unsigned int val;
+} kgid_t;
+struct cred {
+  kuid_t uid;
+  kgid_t gid;
+} __attribute__((preserve_access_index));
 struct task_struct {
   struct files_struct* files;
+  int pid, tgid, exit_code;
+  struct task_struct* real_parent;
+  struct sched_entity se;
+  unsigned long min_flt, maj_flt;
+  struct mm_struct* mm;
+  struct signal_struct* signal;
+  const struct cred* real_cred;
+} __attribute__((preserve_access_index));
+struct linux_binprm {
+  const char* filename;
 } __attribute__((preserve_access_index));
 struct user_msghdr {
   void* msg_name;
@@ -102,6 +132,11 @@ struct {
   __type(key, __u32);
   __type(value, struct vedetta_capture_config);
 } config SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 4 << 20);
+} process_events SEC(".maps");
 
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -273,6 +308,92 @@ int on_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
     if (bpf_probe_read_user(&m, sizeof(m), (const void*)e->args[1]) == 0 && m.msg_name)
       peer_from_user(e, m.msg_name);
   }
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}
+
+// ---- process lifecycle: always reported (the process table depends on it),
+// whatever the syscall selection, except vedetta's own.
+
+static __always_inline struct vedetta_process_event* reserve_process(__u32 tgid) {
+  __u32 zero = 0;
+  struct vedetta_capture_config* c = bpf_map_lookup_elem(&config, &zero);
+  if (c && c->ignore_tgid && c->ignore_tgid == tgid) return 0;
+  struct vedetta_process_event* e = bpf_ringbuf_reserve(&process_events, sizeof(*e), 0);
+  if (!e) {
+    __u32 reason = VEDETTA_DROP_PROCESS_RINGBUF_FULL;
+    __u64* n = bpf_map_lookup_elem(&drops, &reason);
+    if (n) __sync_fetch_and_add(n, 1);
+    return 0;
+  }
+  __builtin_memset(e, 0, sizeof(*e));
+  return e;
+}
+
+static __always_inline void fill_task(struct vedetta_process_event* e, struct task_struct* t) {
+  e->ts_ns = bpf_ktime_get_boot_ns();
+  e->tgid = BPF_CORE_READ(t, tgid);
+  e->tid = BPF_CORE_READ(t, pid);
+  e->ppid = BPF_CORE_READ(t, real_parent, tgid);
+  e->uid = BPF_CORE_READ(t, real_cred, uid.val);
+  e->gid = BPF_CORE_READ(t, real_cred, gid.val);
+  bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+// Raw tracepoints (no tracefs needed): sched_process_fork(parent, child).
+SEC("raw_tracepoint/sched_process_fork")
+int on_fork(struct bpf_raw_tracepoint_args* ctx) {
+  struct task_struct* parent = (struct task_struct*)ctx->args[0];
+  struct task_struct* child = (struct task_struct*)ctx->args[1];
+  struct vedetta_process_event* e = reserve_process(BPF_CORE_READ(parent, tgid));
+  if (!e) return 0;
+  fill_task(e, parent);
+  e->kind = VEDETTA_PROCESS_FORK;
+  e->child_tgid = BPF_CORE_READ(child, tgid);  // == tgid for a new thread
+  e->child_tid = BPF_CORE_READ(child, pid);
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}
+
+// sched_process_exec(task, old_pid, bprm): the new image is in place.
+SEC("raw_tracepoint/sched_process_exec")
+int on_exec(struct bpf_raw_tracepoint_args* ctx) {
+  struct task_struct* t = (struct task_struct*)ctx->args[0];
+  struct linux_binprm* bprm = (struct linux_binprm*)ctx->args[2];
+  struct vedetta_process_event* e = reserve_process(BPF_CORE_READ(t, tgid));
+  if (!e) return 0;
+  fill_task(e, t);
+  e->kind = VEDETTA_PROCESS_EXEC;
+  bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
+  unsigned long start = BPF_CORE_READ(t, mm, arg_start);
+  unsigned long end = BPF_CORE_READ(t, mm, arg_end);
+  __u64 n = end > start ? end - start : 0;
+  if (n > VEDETTA_ARGS_MAX) n = VEDETTA_ARGS_MAX;
+  n &= 0x1ff;  // a bound the verifier can see (the buffer holds 256)
+  if (n > VEDETTA_ARGS_MAX) return 0;
+  if (bpf_probe_read_user(e->args, n, (const void*)start) == 0) e->args_len = n;
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}
+
+// sched_process_exit(task, ...): runs in the exiting task, after exit_mm().
+SEC("raw_tracepoint/sched_process_exit")
+int on_exit(struct bpf_raw_tracepoint_args* ctx) {
+  struct task_struct* t = (struct task_struct*)ctx->args[0];
+  struct vedetta_process_event* e = reserve_process(BPF_CORE_READ(t, tgid));
+  if (!e) return 0;
+  fill_task(e, t);
+  e->kind = VEDETTA_PROCESS_EXIT;
+  e->exit_code = BPF_CORE_READ(t, exit_code);
+  // do_exit() has already folded the peak RSS into signal->maxrss (pages)
+  // when this is the last thread; the exited threads' CPU time and faults
+  // are in signal, this thread's in the task.
+  struct signal_struct* sig = BPF_CORE_READ(t, signal);
+  e->group_dead = BPF_CORE_READ(t, tgid) == BPF_CORE_READ(t, pid);
+  e->cpu_ns = BPF_CORE_READ(t, se.sum_exec_runtime) + BPF_CORE_READ(sig, sum_sched_runtime);
+  e->min_flt = BPF_CORE_READ(t, min_flt) + BPF_CORE_READ(sig, min_flt);
+  e->maj_flt = BPF_CORE_READ(t, maj_flt) + BPF_CORE_READ(sig, maj_flt);
+  e->maxrss_kb = BPF_CORE_READ(sig, maxrss) * 4;  // pages of 4 KiB on x86-64
   bpf_ringbuf_submit(e, 0);
   return 0;
 }

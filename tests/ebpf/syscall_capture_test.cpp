@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -246,6 +247,75 @@ TEST(SyscallCapture, Ipv6LoopbackTuple) {
       EXPECT_EQ(std::memcmp(e.sock.local_addr, &in6addr_loopback, 16), 0);
     }
   EXPECT_TRUE(found);
+}
+
+// A child that connects and exits within a millisecond: its connect carries
+// the tuple and its pid, its exec the program and arguments, its exit the
+// totals, all from the kernel, although the process is gone when we read.
+TEST(SyscallCapture, ShortLivedProcessIsFullyDescribed) {
+  auto cap = open_self({SYS_connect});
+  if (!cap) return;
+  int server = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(server, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(listen(server, 4), 0);
+  socklen_t len = sizeof a;
+  getsockname(server, reinterpret_cast<sockaddr*>(&a), &len);
+  std::string port = std::to_string(ntohs(a.sin_port));
+
+  // bash's /dev/tcp connects; exec keeps the pid, so only_pid must follow
+  // the child: capture every process for connect and filter here.
+  cap.reset();
+  SyscallCaptureOptions o;
+  o.syscalls = {SYS_connect};
+  cap = SyscallCapture::open(o);
+  pid_t child = fork();
+  if (child == 0) {
+    execl("/bin/bash", "bash", "-c", ("exec 3<>/dev/tcp/127.0.0.1/" + port).c_str(), nullptr);
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+  bool exec_seen = false, exit_seen = false, connect_seen = false;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!(exec_seen && exit_seen && connect_seen) && std::chrono::steady_clock::now() < deadline) {
+    cap->poll(
+        100,
+        [&](const vedetta_syscall_event& e) {
+          if (e.tgid != uint32_t(child) || !e.exit) return;
+          connect_seen = true;
+          EXPECT_EQ(e.ret, 0);
+          EXPECT_EQ(e.sock.remote_port, ntohs(a.sin_port));
+          EXPECT_STREQ(e.comm, "bash");
+        },
+        [&](const vedetta_process_event& p) {
+          if (p.tgid != uint32_t(child)) return;
+          if (p.kind == VEDETTA_PROCESS_EXEC) {
+            exec_seen = true;
+            EXPECT_STREQ(p.filename, "/bin/bash");
+            EXPECT_EQ(p.ppid, uint32_t(getpid()));
+            std::string args(p.args, p.args_len);
+            EXPECT_EQ(args.substr(0, 8), std::string("bash\0-c\0", 8));
+            EXPECT_NE(args.find("/dev/tcp/127.0.0.1/" + port), std::string::npos);
+          }
+          if (p.kind == VEDETTA_PROCESS_EXIT && p.group_dead) {
+            exit_seen = true;
+            EXPECT_EQ(p.exit_code, 0);
+            EXPECT_GT(p.cpu_ns, 0u);
+            EXPECT_GT(p.min_flt, 0u);
+            EXPECT_GT(p.maxrss_kb, 0u);
+          }
+        });
+  }
+  close(server);
+  EXPECT_TRUE(exec_seen);
+  EXPECT_TRUE(connect_seen);
+  EXPECT_TRUE(exit_seen);
+  EXPECT_EQ(cap->drops().process_ringbuf_full, 0u);
 }
 
 }  // namespace
