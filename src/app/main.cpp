@@ -1,6 +1,7 @@
 // vedetta: network and system monitoring. main stays thin: it dispatches to
 // the commands and turns UserErrors into one line and a non-zero exit.
 #include <cstdio>
+#include <string>
 
 #include "app/commands.h"
 #include "common/user_error.h"
@@ -9,6 +10,10 @@ int main(int argc, char** argv) {
   CLI::App app{"vedetta: which process sent this packet? Network flows joined with system events."};
   app.set_version_flag("--version", "vedetta 0.1.0");
   app.require_subcommand(1);
+  // One line per error, as for every other error of vedetta.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return std::string(e.what()) + " (see --help)\n";
+  });
   auto run_probe = vedetta::add_probe_command(app);
   try {
     app.parse(argc, argv);

@@ -75,7 +75,8 @@ int run(ProbeArgs& a) {
   if (json_fields.empty())
     for (const auto& f : all_fields()) json_fields.push_back(&f);
   if (!a.json_path.empty()) probe.add_sink(std::make_unique<JsonLinesSink>(a.json_path, json_fields));
-  if (a.json_path != "-") probe.add_sink(std::make_unique<TableSink>(stdout, fields));
+  // The table is the default output; with --json the JSON is the output.
+  if (a.json_path.empty()) probe.add_sink(std::make_unique<TableSink>(stdout, fields));
 
   if (!a.keep_root) {
     std::string note = drop_privileges(a.user);
@@ -94,6 +95,19 @@ int run(ProbeArgs& a) {
 }
 
 }  // namespace
+
+// ">= 0" without CLI11's NonNegativeNumber, whose message prints DBL_MAX.
+const CLI::Validator kNonNegative(
+    [](std::string& text) -> std::string {
+      try {
+        size_t used = 0;
+        double v = std::stod(text, &used);
+        if (used == text.size() && v >= 0) return {};
+      } catch (const std::exception&) {
+      }
+      return "must be a number >= 0, got '" + text + "'";
+    },
+    "SECONDS>=0");
 
 std::function<int()> add_probe_command(CLI::App& app) {
   auto args = std::make_shared<ProbeArgs>();
@@ -114,15 +128,15 @@ std::function<int()> add_probe_command(CLI::App& app) {
   p->add_flag("--list-fields", a.list_fields, "List the field names and ids, then exit");
   p->add_flag("-q,--quiet", a.quiet, "No periodic stats line (the exit report stays)");
   p->add_option("--stats-interval", a.probe.stats_interval_s, "Seconds between stats lines")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(CLI::PositiveNumber.description("SECONDS>0"))->capture_default_str();
   p->add_option("-d,--idle-timeout", a.idle_s, "Export a flow idle this long (0 = never)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(kNonNegative)->capture_default_str();
   p->add_option("-t,--lifetime-timeout", a.active_s,
                 "Export long flows every this often, with deltas (0 = never)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(kNonNegative)->capture_default_str();
   p->add_option("--tcp-close-timeout", a.close_s,
                 "Export a TCP flow this long after FIN both ways or RST (0 = ignore FIN/RST)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(kNonNegative)->capture_default_str();
   p->add_option("--max-flows", a.probe.flows.max_flows,
                 "Flows kept in memory; beyond, the least recently seen is exported (eviction)")
       ->check(CLI::Range(uint64_t(1), uint64_t(1) << 32))->capture_default_str();
@@ -141,7 +155,7 @@ std::function<int()> add_probe_command(CLI::App& app) {
               "them with the length their IP header states)");
   p->add_option("-c,--count", a.probe.max_packets, "Stop after this many packets");
   p->add_option("--duration", a.probe.duration_s, "Stop after this many seconds")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kNonNegative);
   p->add_option("-u,--user", a.user, "User to run as after opening the captures")
       ->capture_default_str();
   p->add_flag("--keep-root", a.keep_root, "Keep root privileges (no drop)");

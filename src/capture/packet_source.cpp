@@ -44,6 +44,9 @@ std::unique_ptr<PacketSource> PacketSource::open(const std::string& name,
       throw UserError(format("capture file '%s' does not exist (%s)", name.c_str(),
                              strerror(errno)));
     }
+    // Say "no such interface" before pcap would say "no permission".
+    if (name != "any" && if_nametoindex(name.c_str()) == 0)
+      throw UserError(format("no such interface '%s' (list them with 'ip link')", name.c_str()));
     s->pcap_ = pcap_create(name.c_str(), err);
     if (!s->pcap_) throw UserError(format("cannot open interface '%s': %s", name.c_str(), err));
     pcap_set_snaplen(s->pcap_, opts.snaplen);

@@ -1,6 +1,7 @@
 #include "dpi/ndpi_engine.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstring>
 
@@ -8,16 +9,29 @@ extern "C" {
 #include <ndpi/ndpi_api.h>
 }
 
+#include "common/stdout_capture.h"
 #include "common/user_error.h"
 
 namespace vedetta {
 namespace {
 
+// Checks a file nDPI will read, so that errors name the real cause (nDPI
+// itself only says that loading failed).
 void require_readable(const std::string& path, const char* what) {
   struct stat st;
-  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-    throw UserError(format("cannot read %s '%s': %s", what, path.c_str(),
-                           errno ? strerror(errno) : "not a regular file"));
+  if (stat(path.c_str(), &st) != 0)
+    throw UserError(format("cannot read %s '%s': %s", what, path.c_str(), strerror(errno)));
+  if (!S_ISREG(st.st_mode))
+    throw UserError(format("cannot read %s '%s': not a regular file", what, path.c_str()));
+  if (access(path.c_str(), R_OK) != 0)
+    throw UserError(format("cannot read %s '%s': %s", what, path.c_str(), strerror(errno)));
+}
+
+// nDPI reports rejected lines on stdout; turn them into one clear error.
+void check_ndpi_output(const std::string& printed, const std::string& path, const char* what) {
+  if (printed.empty()) return;
+  std::string first = printed.substr(0, printed.find('\n'));
+  throw UserError(format("%s '%s': nDPI rejected it: %s", what, path.c_str(), first.c_str()));
 }
 
 ndpi_flow_struct* state_of(Flow& f) { return static_cast<ndpi_flow_struct*>(f.dpi_state); }
@@ -35,14 +49,22 @@ NdpiEngine::NdpiEngine(const DpiOptions& options) : options_(options) {
   ndpi_set_protocol_detection_bitmask2(ndpi_, &all);
   if (!options_.protos_file.empty()) {
     require_readable(options_.protos_file, "protocols file");
-    if (ndpi_load_protocols_file(ndpi_, options_.protos_file.c_str()) != 0)
-      throw UserError(format("nDPI rejected protocols file '%s'", options_.protos_file.c_str()));
+    int rc = 0;
+    std::string printed = capture_stdout(
+        [&] { rc = ndpi_load_protocols_file(ndpi_, options_.protos_file.c_str()); });
+    check_ndpi_output(printed, options_.protos_file, "protocols file");
+    if (rc != 0)
+      throw UserError(format("protocols file '%s': nDPI could not load it", options_.protos_file.c_str()));
   }
   if (!options_.categories_file.empty()) {
     require_readable(options_.categories_file, "categories file");
-    if (ndpi_load_categories_file(ndpi_, options_.categories_file.c_str()) < 0)
+    int rc = 0;
+    std::string printed = capture_stdout(
+        [&] { rc = ndpi_load_categories_file(ndpi_, options_.categories_file.c_str()); });
+    check_ndpi_output(printed, options_.categories_file, "categories file");
+    if (rc < 0)
       throw UserError(
-          format("nDPI rejected categories file '%s'", options_.categories_file.c_str()));
+          format("categories file '%s': nDPI could not load it", options_.categories_file.c_str()));
   }
   ndpi_finalize_initialization(ndpi_);
 }
@@ -86,15 +108,17 @@ void NdpiEngine::finish(Flow& flow) {
 
 void NdpiEngine::complete(Flow& flow, bool give_up) {
   flow.dpi.completed = true;
+  // Counted by what inspection found, before any give-up guess.
+  if (flow.dpi.app_id != NDPI_PROTOCOL_UNKNOWN) ++stats_.flows_detected;
+  else ++stats_.flows_guessed;
   if (give_up) {
+    // As ndpiReader at the end of a file: nDPI keeps what it detected and
+    // guesses (by port, by IP) only what it did not.
     uint8_t guessed = 0;
     ndpi_protocol r = ndpi_detection_giveup(ndpi_, state_of(flow), options_.guess_on_giveup, &guessed);
     flow.dpi.master_id = r.master_protocol;
     flow.dpi.app_id = r.app_protocol;
     flow.dpi.category_id = r.category;
-    ++stats_.flows_guessed;
-  } else {
-    ++stats_.flows_detected;
   }
   collect(flow);
   // Detection is over: give the (large) nDPI state back now.

@@ -24,8 +24,8 @@ struct DpiOptions {
 
 struct DpiStats {
   uint64_t packets_inspected = 0;
-  uint64_t flows_detected = 0;   // found by inspection
-  uint64_t flows_guessed = 0;    // given up, guessed (or unknown)
+  uint64_t flows_detected = 0;   // application found by inspection
+  uint64_t flows_guessed = 0;    // not found: given up (guessed by port/IP, or unknown)
 };
 
 class NdpiEngine {

@@ -55,7 +55,7 @@ const std::vector<FieldDef> kFields = {
     {"OUT_DST_MAC", 57, "Server-side MAC address of the first packet",
      [](const E& e, W& w) { if (has_mac(e.flow)) w.text(mac_text(e.flow.server_mac)); }},
     {"INPUT_SNMP", 10, "Input interface index (0 for files and 'any')",
-     [](const E& e, W& w) { w.number(e.flow.input_if); }},
+     [](const E& e, W& w) { w.number(e.interface_index); }},
     {"INTERFACE_NAME", own(2), "Capture source (interface or file) the flow was seen on",
      [](const E& e, W& w) { w.text(e.interface_name); }},
     {"IN_PKTS", 2, "Client→server packets since the previous export",

@@ -13,6 +13,7 @@ struct FlowExport {
   ExportReason reason;
   const NdpiEngine* dpi = nullptr;  // for protocol names; null with --no-dpi
   const char* interface_name = "";  // capture source the flow was seen on
+  unsigned interface_index = 0;     // its ifindex (0 for files and "any")
 
   // Deltas since the flow's previous export (what IN_/OUT_ counters carry).
   uint64_t delta_in_packets() const { return flow.c2s.packets - flow.exported_c2s.packets; }

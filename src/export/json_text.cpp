@@ -31,6 +31,20 @@ size_t utf8_sequence(std::string_view s, size_t i) {
 
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
+  // Fast path: plain printable ASCII (field names, addresses) goes in whole.
+  bool plain = true;
+  for (char ch : s) {
+    auto c = static_cast<uint8_t>(ch);
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    out.append(s);
+    out.push_back('"');
+    return;
+  }
   for (size_t i = 0; i < s.size();) {
     auto c = static_cast<uint8_t>(s[i]);
     if (c == '"' || c == '\\') {

@@ -1,5 +1,6 @@
 #include "flow/flow_table.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace vedetta {
@@ -238,8 +239,24 @@ void FlowTable::expire(uint64_t now_us) {
 }
 
 void FlowTable::flush(ExportReason reason) {
-  for (auto& l : lists_)
-    while (Flow* f = l.tail) remove(f, reason);
+  // Everything goes: export oldest first, then empty the slots at once
+  // rather than deleting flow by flow.
+  for (auto& l : lists_) {
+    for (Flow* f = l.tail; f; f = f->prev) {
+      on_export_(*f, reason);
+      ++stats_.exported;
+    }
+  }
+  for (auto& l : lists_) {
+    for (Flow* f = l.tail; f;) {
+      Flow* prev = f->prev;
+      release(f);
+      f = prev;
+    }
+    l = List{};
+  }
+  std::fill(slots_.begin(), slots_.end(), nullptr);
+  size_ = 0;
 }
 
 }  // namespace vedetta

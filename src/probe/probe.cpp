@@ -44,8 +44,13 @@ Probe::~Probe() = default;
 
 void Probe::on_export(Flow& f, ExportReason reason) {
   if (reason != ExportReason::kActiveTimeout) dpi_->finish(f);
-  const char* name = f.input_if < inputs_->size() ? (*inputs_)[f.input_if].name().c_str() : "";
-  FlowExport e{f, reason, dpi_.get(), name};
+  const char* name = "";
+  unsigned ifindex = 0;
+  if (f.input_if < inputs_->size()) {
+    name = (*inputs_)[f.input_if].name().c_str();
+    ifindex = (*inputs_)[f.input_if].ifindex();
+  }
+  FlowExport e{f, reason, dpi_.get(), name, ifindex};
   for (auto& s : sinks_) s->write(e);
   ++counters_.exported;
 }

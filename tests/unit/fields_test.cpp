@@ -105,7 +105,7 @@ TEST(Fields, FindIsCaseInsensitiveAndExact) {
 
 TEST(Fields, Ipv4TcpFlow) {
   Flow f = tcp_flow();
-  json j = render(FlowExport{f, ExportReason::kIdle, nullptr, "eth1"});
+  json j = render(FlowExport{f, ExportReason::kIdle, nullptr, "eth1", 1});
   EXPECT_EQ(j["FLOW_ID"], 77);
   EXPECT_EQ(j["EXPORT_REASON"], "idle");
   EXPECT_EQ(j["IP_PROTOCOL_VERSION"], 4);
