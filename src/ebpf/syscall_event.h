@@ -70,8 +70,10 @@ struct vedetta_process_event {
   __s32 exit_code;      /* exit only: as wait() reports it */
   __u8 group_dead;      /* exit only: the last thread of the process */
   __u8 pad[3];
-  /* exit only, process totals when group_dead: CPU time in ns (not ticks),
-   * page faults, peak resident set in KiB. */
+  /* exit only, process totals when group_dead: CPU time in ns (not ticks;
+   * the scheduler updates it at ticks and switches, so a process that lived
+   * under a tick without sleeping reads 0), page faults, peak resident set
+   * in KiB as getrusage() counts it (it includes the image before exec). */
   __u64 cpu_ns, min_flt, maj_flt, maxrss_kb;
   char comm[16];
   __u32 args_len;                    /* exec: argv, NUL-separated */

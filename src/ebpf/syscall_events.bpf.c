@@ -390,6 +390,8 @@ int on_exit(struct bpf_raw_tracepoint_args* ctx) {
   // are in signal, this thread's in the task.
   struct signal_struct* sig = BPF_CORE_READ(t, signal);
   e->group_dead = BPF_CORE_READ(t, tgid) == BPF_CORE_READ(t, pid);
+  // sum_exec_runtime is brought up to date at ticks and context switches
+  // only: a process that lived less than a tick without sleeping reads 0.
   e->cpu_ns = BPF_CORE_READ(t, se.sum_exec_runtime) + BPF_CORE_READ(sig, sum_sched_runtime);
   e->min_flt = BPF_CORE_READ(t, min_flt) + BPF_CORE_READ(sig, min_flt);
   e->maj_flt = BPF_CORE_READ(t, maj_flt) + BPF_CORE_READ(sig, maj_flt);
