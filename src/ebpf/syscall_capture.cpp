@@ -81,7 +81,13 @@ int SyscallCapture::on_process_sample(void* self, void* data, size_t size) {
 int SyscallCapture::poll(int timeout_ms, const Handler& handler, const ProcessHandler& on_process) {
   handler_ = &handler;
   process_handler_ = &on_process;
+  // The kernel side wakes us only for batches: after the wait, take what
+  // is there anyway.
   int n = ring_buffer__poll(ring_, timeout_ms);
+  if (n >= 0) {
+    int more = ring_buffer__consume(ring_);
+    if (more > 0) n += more;
+  }
   handler_ = nullptr;
   process_handler_ = nullptr;
   return n < 0 ? 0 : n;
