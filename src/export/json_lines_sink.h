@@ -23,6 +23,7 @@ class JsonLinesSink : public FlowSink {
   FILE* file_ = nullptr;
   bool owns_ = false;
   std::vector<const FieldDef*> fields_;
+  std::vector<std::string> keys_;  // `"NAME":` of each field, rendered once
   std::string line_;
 };
 
