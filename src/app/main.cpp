@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     return std::string(e.what()) + " (see --help)\n";
   });
   auto run_probe = vedetta::add_probe_command(app);
+  auto run_events = vedetta::add_events_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (app.got_subcommand("probe")) return run_probe();
+    if (app.got_subcommand("events")) return run_events();
   } catch (const vedetta::UserError& e) {
     std::fprintf(stderr, "vedetta: %s\n", e.what());
     return 1;

@@ -1,0 +1,39 @@
+#pragma once
+// Reading typed values out of an event's parameters, for the state tracker.
+// Absent or short parameters read as zero / empty: captures may be damaged.
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+
+#include "events/event.h"
+
+namespace vedetta::events {
+
+template <typename T>
+T param_num(const Event& e, size_t i) {
+  auto b = e.param(i);
+  T v{};
+  if (!b.empty()) std::memcpy(&v, b.data(), std::min(sizeof(T), b.size()));
+  return v;
+}
+
+inline std::string param_str(const Event& e, size_t i) {
+  auto b = e.param(i);
+  if (b.empty()) return {};
+  const char* p = reinterpret_cast<const char*>(b.data());
+  return std::string(p, strnlen(p, b.size()));
+}
+
+// A value the enter event carries at `enter_idx` (older captures) or, with
+// no enter event, the exit event at `exit_idx` (exit-only captures since
+// 2024 repeat the enter's parameters after their own).
+template <typename T>
+std::optional<T> enter_or_exit(const Event* enter, size_t enter_idx, const Event& exit,
+                               size_t exit_idx) {
+  if (enter && enter->param_count() > enter_idx) return param_num<T>(*enter, enter_idx);
+  if (!enter && exit.param_count() > exit_idx) return param_num<T>(exit, exit_idx);
+  return std::nullopt;
+}
+
+}  // namespace vedetta::events

@@ -1,0 +1,34 @@
+#include "events/socket_names.h"
+
+#include <arpa/inet.h>
+
+#include <cstring>
+
+namespace vedetta::events {
+
+std::string ipv4_text(const uint8_t* ip) {
+  return std::to_string(ip[0]) + "." + std::to_string(ip[1]) + "." + std::to_string(ip[2]) + "." +
+         std::to_string(ip[3]);
+}
+
+std::string ipv6_text(const uint8_t* ip) {
+  char buf[INET6_ADDRSTRLEN];
+  if (!inet_ntop(AF_INET6, ip, buf, sizeof buf)) return "?";
+  return buf;
+}
+
+bool is_ipv4_mapped(const uint8_t* ip6) {
+  static const uint8_t kPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  return std::memcmp(ip6, kPrefix, 12) == 0;
+}
+
+std::string endpoint_text(const std::string& ip, uint16_t port) {
+  return ip + ":" + std::to_string(port);
+}
+
+std::string tuple_text(const std::string& sip, uint16_t sport, const std::string& dip,
+                       uint16_t dport) {
+  return endpoint_text(sip, sport) + "->" + endpoint_text(dip, dport);
+}
+
+}  // namespace vedetta::events
