@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/compact_string.h"
 #include "decode/decoded_packet.h"
 #include "flow/flow_key.h"
 #include "flow/tcp_health.h"
@@ -29,13 +30,12 @@ struct DpiResult {
   uint16_t category_id = 0;
   uint8_t confidence = 0;    // ndpi_confidence_t
   bool completed = false;    // detection finished (found or given up)
-  std::string host;          // hostname / SNI / SSH signature when nDPI gives one
+  CompactString host;        // hostname / SNI / SSH signature when nDPI gives one
 };
 
 struct Flow {
   FlowKey key;
   uint64_t id = 0;
-  uint64_t hash = 0;         // of key, kept for the table's probing
   bool lo_is_client = true;  // which canonical endpoint is the client
   bool direction_guessed = false;
   Tunnel tunnel = Tunnel::kNone;

@@ -23,12 +23,9 @@ FlowTable::FlowTable(FlowTableOptions options, ExportFn on_export)
   mask_ = slots_.size() - 1;
 }
 
-FlowTable::~FlowTable() {
-  // Flows still here were never exported: the owner should flush() first.
-  // Free them without callbacks (the callback's owner may be gone).
-  for (Flow* f : slots_) delete f;
-  for (Flow* f : free_flows_) delete f;
-}
+// Flows still here were never exported (the owner should flush() first):
+// the blocks go without callbacks, whose owner may be gone.
+FlowTable::~FlowTable() = default;
 
 size_t FlowTable::bytes_per_flow() const {
   size_t slot_bytes = slots_.size() * (sizeof(Flow*) + sizeof(uint32_t));
@@ -36,7 +33,12 @@ size_t FlowTable::bytes_per_flow() const {
 }
 
 Flow* FlowTable::allocate() {
-  if (free_flows_.empty()) return new Flow();
+  if (free_flows_.empty()) {
+    constexpr size_t kBlock = 1024;
+    blocks_.push_back(std::make_unique<Flow[]>(kBlock));
+    Flow* block = blocks_.back().get();
+    for (size_t i = kBlock; i-- > 0;) free_flows_.push_back(&block[i]);
+  }
   Flow* f = free_flows_.back();
   free_flows_.pop_back();
   *f = Flow{};
@@ -44,19 +46,13 @@ Flow* FlowTable::allocate() {
 }
 
 void FlowTable::release(Flow* f) {
-  // Keep a bounded reserve: memory returns to the system after a flood.
-  if (free_flows_.size() < 4096) {
-    f->dpi.host.clear();
-    f->dpi.host.shrink_to_fit();
-    free_flows_.push_back(f);
-  } else {
-    delete f;
-  }
+  f->dpi.host.clear();
+  free_flows_.push_back(f);
 }
 
 Flow* FlowTable::find(const FlowKey& key, uint64_t hash, size_t& slot) const {
-  size_t i = hash & mask_;
-  uint32_t tag = static_cast<uint32_t>(hash >> 32);
+  uint32_t tag = static_cast<uint32_t>(hash);
+  size_t i = tag & mask_;
   while (Flow* f = slots_[i]) {
     if (slot_hash_[i] == tag && f->key == key) {
       slot = i;
@@ -70,15 +66,16 @@ Flow* FlowTable::find(const FlowKey& key, uint64_t hash, size_t& slot) const {
 
 void FlowTable::grow() {
   std::vector<Flow*> old = std::move(slots_);
+  std::vector<uint32_t> old_tags = std::move(slot_hash_);
   slots_.assign(old.size() * 2, nullptr);
   slot_hash_.assign(old.size() * 2, 0);
   mask_ = slots_.size() - 1;
-  for (Flow* f : old) {
-    if (!f) continue;
-    size_t i = f->hash & mask_;
+  for (size_t k = 0; k < old.size(); ++k) {
+    if (!old[k]) continue;
+    size_t i = old_tags[k] & mask_;
     while (slots_[i]) i = (i + 1) & mask_;
-    slots_[i] = f;
-    slot_hash_[i] = static_cast<uint32_t>(f->hash >> 32);
+    slots_[i] = old[k];
+    slot_hash_[i] = old_tags[k];
   }
 }
 
@@ -90,7 +87,7 @@ void FlowTable::erase_slot(size_t i) {
     j = (j + 1) & mask_;
     Flow* f = slots_[j];
     if (!f) return;
-    size_t home = f->hash & mask_;
+    size_t home = slot_hash_[j] & mask_;
     bool stays = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
     if (stays) continue;
     slots_[i] = f;
@@ -126,10 +123,9 @@ void FlowTable::touch(Flow* f) {
 Flow* FlowTable::create(const FlowKey& key, uint64_t hash, size_t slot) {
   Flow* f = allocate();
   f->key = key;
-  f->hash = hash;
   f->id = next_id_++;
   slots_[slot] = f;
-  slot_hash_[slot] = static_cast<uint32_t>(hash >> 32);
+  slot_hash_[slot] = static_cast<uint32_t>(hash);
   ++size_;
   ++stats_.created;
   link_front(f, kActiveList);
@@ -140,7 +136,7 @@ void FlowTable::remove(Flow* f, ExportReason reason) {
   on_export_(*f, reason);
   ++stats_.exported;
   size_t slot;
-  if (find(f->key, f->hash, slot) == f) erase_slot(slot);
+  if (find(f->key, f->key.hash(), slot) == f) erase_slot(slot);
   unlink(f);
   --size_;
   release(f);

@@ -77,13 +77,15 @@ class FlowTable {
   FlowTableOptions options_;
   ExportFn on_export_;
   std::vector<Flow*> slots_;  // open addressing, linear probing
-  std::vector<uint32_t> slot_hash_;  // high bits of each slot's hash
+  std::vector<uint32_t> slot_hash_;  // low 32 bits of each slot's hash: tag and home slot
   size_t mask_ = 0;
   size_t size_ = 0;
   List lists_[2];
   uint64_t next_id_ = 1;
   FlowTableStats stats_;
-  // Freed flows are kept for reuse so a steady state does no allocation.
+  // Flows come from blocks (no per-flow malloc header); freed ones are kept
+  // for reuse. The blocks stay allocated up to the peak, which max_flows bounds.
+  std::vector<std::unique_ptr<Flow[]>> blocks_;
   std::vector<Flow*> free_flows_;
 };
 

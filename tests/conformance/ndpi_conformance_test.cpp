@@ -164,7 +164,7 @@ PcapResult compare_pcap(const std::string& pcap) {
       ++r.host;
       ok = false;
       r.details.push_back("host: " + where.str() + ": expected '" + e.host + "', got '" +
-                          f.dpi.host + "'");
+                          f.dpi.host.str() + "'");
     }
     if (ok) ++r.exact;
   }
