@@ -315,7 +315,10 @@ int on_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
   }
   if (e->sock.family && e->ret > 0 && (nr == NR_read || nr == NR_recvfrom))
     copy_snap(e, c, (const void*)e->args[1], e->ret);
-  if (nr == NR_recvfrom && e->sock.family && e->ret >= 0) peer_from_user(e, (const void*)e->args[4]);
+  // Unconnected UDP: the peer is the call's address (sendto: where it went,
+  // recvfrom: where it came from, filled by the kernel).
+  if ((nr == NR_recvfrom || nr == NR_sendto) && e->sock.family && e->ret >= 0)
+    peer_from_user(e, (const void*)e->args[4]);
   if ((nr == NR_sendmsg || nr == NR_recvmsg) && e->sock.family) {
     struct user_msghdr m = {};
     if (bpf_probe_read_user(&m, sizeof(m), (const void*)e->args[1]) == 0 && m.msg_name)

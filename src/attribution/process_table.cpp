@@ -1,0 +1,126 @@
+#include "attribution/process_table.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace vedetta {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// argv as stored by the kernel: NUL-separated, maybe NUL-terminated.
+std::string join_args(const char* data, size_t len) {
+  std::string out(data, len);
+  while (!out.empty() && out.back() == '\0') out.pop_back();
+  for (char& c : out)
+    if (c == '\0') c = ' ';
+  return out;
+}
+
+std::string fixed_string(const char* s, size_t cap) { return std::string(s, strnlen(s, cap)); }
+
+}  // namespace
+
+void ProcessTable::seed_from_proc(const std::string& proc_root) {
+  DIR* d = opendir(proc_root.c_str());
+  if (!d) return;
+  while (dirent* ent = readdir(d)) {
+    char* end;
+    unsigned long pid = strtoul(ent->d_name, &end, 10);
+    if (*end || pid == 0) continue;
+    std::string base = proc_root + "/" + ent->d_name;
+    auto info = std::make_shared<ProcessInfo>();
+    info->pid = static_cast<uint32_t>(pid);
+    std::string status = read_file(base + "/status");
+    std::istringstream lines(status);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("Name:\t", 0) == 0) info->comm = line.substr(6);
+      else if (line.rfind("PPid:\t", 0) == 0) info->ppid = static_cast<uint32_t>(std::stoul(line.substr(6)));
+      else if (line.rfind("Uid:\t", 0) == 0) info->uid = static_cast<uint32_t>(std::stoul(line.substr(5)));
+    }
+    if (info->comm.empty()) continue;  // gone meanwhile
+    std::string cmd = read_file(base + "/cmdline");
+    info->cmdline = join_args(cmd.data(), cmd.size());
+    char exe[4096];
+    ssize_t n = readlink((base + "/exe").c_str(), exe, sizeof exe - 1);
+    if (n > 0) info->exe.assign(exe, static_cast<size_t>(n));
+    uint32_t id = info->pid;  // (the right side of = is evaluated first)
+    by_pid_[id] = {std::move(info), 0};
+  }
+  closedir(d);
+  // Parent names, now that every process is known.
+  for (auto& [pid, entry] : by_pid_) {
+    auto it = by_pid_.find(entry.info->ppid);
+    if (it == by_pid_.end()) continue;
+    auto copy = std::make_shared<ProcessInfo>(*entry.info);
+    copy->parent_comm = it->second.info->comm;
+    entry.info = std::move(copy);
+  }
+}
+
+ProcessRef ProcessTable::get(uint32_t pid, const char* comm_hint) {
+  auto it = by_pid_.find(pid);
+  if (it != by_pid_.end()) return it->second.info;
+  auto info = std::make_shared<ProcessInfo>();
+  info->pid = pid;
+  if (comm_hint) info->comm = fixed_string(comm_hint, 16);
+  ProcessRef ref = info;
+  by_pid_[pid] = {ref, 0};
+  return ref;
+}
+
+void ProcessTable::on_process_event(const vedetta_process_event& e) {
+  switch (e.kind) {
+    case VEDETTA_PROCESS_FORK: {
+      if (e.child_tgid == e.tgid) return;  // a new thread of the same process
+      ProcessRef parent = get(e.tgid, e.comm);
+      auto child = std::make_shared<ProcessInfo>(*parent);
+      child->pid = e.child_tgid;
+      child->ppid = e.tgid;
+      child->parent_comm = parent->comm;
+      child->exited = false;
+      by_pid_[e.child_tgid] = {std::move(child), 0};
+      return;
+    }
+    case VEDETTA_PROCESS_EXEC: {
+      ProcessRef before = get(e.tgid, e.comm);
+      auto now = std::make_shared<ProcessInfo>(*before);
+      now->comm = fixed_string(e.comm, sizeof e.comm);
+      now->exe = fixed_string(e.filename, sizeof e.filename);
+      now->cmdline = join_args(e.args, e.args_len < sizeof e.args ? e.args_len : sizeof e.args);
+      now->uid = e.uid;
+      now->ppid = e.ppid;
+      now->exec_ns = e.ts_ns;
+      if (auto p = by_pid_.find(e.ppid); p != by_pid_.end()) now->parent_comm = p->second.info->comm;
+      by_pid_[e.tgid] = {std::move(now), 0};
+      return;
+    }
+    case VEDETTA_PROCESS_EXIT: {
+      if (!e.group_dead) return;
+      auto it = by_pid_.find(e.tgid);
+      if (it == by_pid_.end()) return;
+      auto gone = std::make_shared<ProcessInfo>(*it->second.info);
+      gone->exited = true;
+      it->second = {std::move(gone), e.ts_ns};
+      return;
+    }
+  }
+}
+
+void ProcessTable::expire_exited(uint64_t now_ns, uint64_t keep_ns) {
+  for (auto it = by_pid_.begin(); it != by_pid_.end();) {
+    if (it->second.exit_ns && it->second.exit_ns + keep_ns < now_ns) it = by_pid_.erase(it);
+    else ++it;
+  }
+}
+
+}  // namespace vedetta

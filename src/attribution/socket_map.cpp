@@ -1,0 +1,146 @@
+#include "attribution/socket_map.h"
+
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace vedetta {
+namespace {
+
+bool all_zero(const uint8_t* p, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (p[i]) return false;
+  return true;
+}
+
+// Calls after which the socket's owner is known (exit events).
+bool uses_socket(uint32_t nr) {
+  switch (nr) {
+    case SYS_connect: case SYS_accept: case SYS_accept4: case SYS_sendto: case SYS_recvfrom:
+    case SYS_sendmsg: case SYS_recvmsg: case SYS_read: case SYS_write: case SYS_readv:
+    case SYS_writev: case SYS_sendmmsg: case SYS_recvmmsg: case SYS_bind: case SYS_listen:
+      return true;
+    default:
+      return false;
+  }
+}
+
+constexpr int64_t kEinProgress = -115;
+
+}  // namespace
+
+Endpoint endpoint_of(uint16_t family, const uint8_t* addr, uint16_t port) {
+  Endpoint ep;
+  ep.port = port;
+  static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (family == AF_INET) {
+    if (!all_zero(addr, 4)) ep.addr = IpAddress::v4(addr);
+  } else if (family == AF_INET6) {
+    if (std::memcmp(addr, kMapped, 12) == 0) ep.addr = IpAddress::v4(addr + 12);
+    else if (!all_zero(addr, 16)) ep.addr = IpAddress::v6(addr);
+  }
+  return ep;
+}
+
+size_t SocketMap::KeyHash::operator()(const Key& k) const {
+  uint64_t h = (uint64_t(k.netns) << 8) ^ k.l4_proto;
+  auto mix = [&h](const Endpoint& e) {
+    uint64_t a, b;
+    std::memcpy(&a, e.addr.bytes.data(), 8);
+    std::memcpy(&b, e.addr.bytes.data() + 8, 8);
+    h = (h ^ a) * 0x9e3779b97f4a7c15ULL;
+    h = (h ^ b ^ (uint64_t(e.port) << 8 | e.addr.version)) * 0xff51afd7ed558ccdULL;
+  };
+  mix(k.local);
+  mix(k.remote);
+  return static_cast<size_t>(h ^ (h >> 31));
+}
+
+void SocketMap::record(const Key& key, const vedetta_syscall_event& e, bool closing) {
+  SocketOwner& o = sockets_[key];
+  if (o.process && o.process->pid != e.tgid &&
+      std::find(o.others.begin(), o.others.end(), o.process->pid) == o.others.end())
+    o.others.push_back(o.process->pid);  // another process shares the socket
+  o.others.erase(std::remove(o.others.begin(), o.others.end(), e.tgid), o.others.end());
+  o.process = processes_.get(e.tgid, e.comm);
+  o.tid = e.tid;
+  o.fd = static_cast<int32_t>(e.exit && (e.syscall == SYS_accept || e.syscall == SYS_accept4)
+                                  ? e.ret
+                                  : static_cast<int64_t>(e.args[0]));
+  o.last_ns = e.ts_ns;
+  o.closed = closing;
+  if (std::find(namespaces_.begin(), namespaces_.end(), key.netns) == namespaces_.end())
+    namespaces_.push_back(key.netns);
+}
+
+void SocketMap::on_syscall_event(const vedetta_syscall_event& e) {
+  const vedetta_socket_info& s = e.sock;
+  if (s.family != AF_INET && s.family != AF_INET6) return;
+  bool closing = !e.exit && e.syscall == SYS_close;
+  if (!closing) {
+    if (!e.exit || !uses_socket(e.syscall)) return;
+    bool ok = e.ret >= 0 || (e.syscall == SYS_connect && e.ret == kEinProgress);
+    if (!ok) return;
+  }
+  Key k;
+  k.netns = s.netns;
+  k.l4_proto = static_cast<uint8_t>(s.protocol);
+  k.local = endpoint_of(s.family, s.local_addr, s.local_port);
+  k.remote = endpoint_of(s.family, s.remote_addr, s.remote_port);
+  ++stats_.events;
+  if (closing) {
+    auto it = sockets_.find(k);
+    if (it != sockets_.end()) {
+      it->second.closed = true;
+      it->second.last_ns = e.ts_ns;
+    }
+    return;
+  }
+  record(k, e, false);
+}
+
+const SocketOwner* SocketMap::lookup(const Key& key) {
+  auto it = sockets_.find(key);
+  return it == sockets_.end() ? nullptr : &it->second;
+}
+
+const SocketOwner* SocketMap::find(uint8_t l4_proto, const Endpoint& local,
+                                   const Endpoint& remote, uint32_t netns) {
+  ++stats_.lookups;
+  Endpoint any_local{IpAddress{}, local.port};
+  Endpoint any_remote{};
+  // Most specific first: connected socket, then bound to any address, then
+  // unconnected (any peer).
+  const Endpoint* locals[2] = {&local, &any_local};
+  const Endpoint* remotes[2] = {&remote, &any_remote};
+  std::vector<uint32_t> spaces;
+  if (netns) spaces.push_back(netns);
+  else spaces = namespaces_;
+  for (const Endpoint* r : remotes)
+    for (const Endpoint* l : locals)
+      for (uint32_t ns : spaces) {
+        Key k{ns, l4_proto, *l, *r};
+        if (const SocketOwner* o = lookup(k)) {
+          ++stats_.found;
+          return o;
+        }
+      }
+  return nullptr;
+}
+
+void SocketMap::expire(uint64_t now_ns, uint64_t keep_ns) {
+  for (auto it = sockets_.begin(); it != sockets_.end();) {
+    if (it->second.closed && it->second.last_ns + keep_ns < now_ns) it = sockets_.erase(it);
+    else ++it;
+  }
+}
+
+SocketMapStats SocketMap::stats() const {
+  SocketMapStats s = stats_;
+  s.entries = sockets_.size();
+  return s;
+}
+
+}  // namespace vedetta

@@ -1,0 +1,78 @@
+#pragma once
+// (network namespace, L4 protocol, local endpoint, remote endpoint) → the
+// process that used the socket, fed by the kernel's socket events (connect,
+// accept, send/receive, read/write on sockets, close). A flow looks up its
+// client side and its server side here.
+//
+// Unspecified parts are wildcards: a socket bound to 0.0.0.0 or [::] matches
+// any local address, an unconnected UDP socket any peer. IPv4-mapped IPv6
+// addresses (a dual-stack [::] listener accepting IPv4 clients) are stored as
+// IPv4, which is what the packets show.
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "attribution/process_info.h"
+#include "attribution/process_table.h"
+#include "ebpf/syscall_event.h"
+#include "flow/flow_key.h"
+
+namespace vedetta {
+
+struct SocketOwner {
+  ProcessRef process;              // as it was at the last call on the socket
+  uint32_t tid = 0;
+  int32_t fd = -1;
+  uint64_t last_ns = 0;            // boot clock of that call
+  bool closed = false;
+  std::vector<uint32_t> others;    // other processes that used it (forked children...)
+};
+
+struct SocketMapStats {
+  uint64_t events = 0;       // socket events applied
+  uint64_t entries = 0;      // sockets known now
+  uint64_t lookups = 0;
+  uint64_t found = 0;
+};
+
+class SocketMap {
+ public:
+  explicit SocketMap(ProcessTable& processes) : processes_(processes) {}
+
+  void on_syscall_event(const vedetta_syscall_event& e);
+
+  // The owner of the socket whose local end is `local` and remote end
+  // `remote`, or null. `netns` 0 = any namespace.
+  const SocketOwner* find(uint8_t l4_proto, const Endpoint& local, const Endpoint& remote,
+                          uint32_t netns = 0);
+
+  // Drops closed sockets idle for longer than `keep_ns`.
+  void expire(uint64_t now_ns, uint64_t keep_ns);
+  SocketMapStats stats() const;
+
+ private:
+  struct Key {
+    uint32_t netns = 0;
+    uint8_t l4_proto = 0;
+    Endpoint local, remote;  // addr.version 0 / port 0 = wildcard
+    friend bool operator==(const Key&, const Key&) = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const;
+  };
+
+  void record(const Key& key, const vedetta_syscall_event& e, bool closing);
+  const SocketOwner* lookup(const Key& key);
+
+  ProcessTable& processes_;
+  std::unordered_map<Key, SocketOwner, KeyHash> sockets_;
+  // Namespaces seen, so that a lookup without one can try each.
+  std::vector<uint32_t> namespaces_;
+  SocketMapStats stats_;
+};
+
+// Endpoint of a kernel address (family AF_INET/AF_INET6), IPv4-mapped IPv6
+// turned into IPv4, all-zero address turned into the wildcard.
+Endpoint endpoint_of(uint16_t family, const uint8_t* addr, uint16_t port);
+
+}  // namespace vedetta
