@@ -1,5 +1,6 @@
 // `vedetta probe`: options → ProbeOptions, sinks, privilege drop, run.
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@ struct ProbeArgs {
   bool no_promisc = false;
   bool list_fields = false;
   bool keep_root = false;
+  std::string events = "auto";
   std::string user = "nobody";
   double idle_s = 30, active_s = 120, close_s = 5;
 };
@@ -70,7 +72,27 @@ int run(ProbeArgs& a) {
   std::vector<const FieldDef*> fields;
   if (!a.template_text.empty()) fields = parse_template(a.template_text);
 
-  Probe probe(o);  // opens captures and nDPI files: errors surface here
+  // Process attribution: on by default for live interfaces where BPF works.
+  std::unique_ptr<Probe> probe_ptr;
+  bool live = true;
+  for (const auto& in : o.inputs) {
+    std::error_code ec;
+    if (in == "-" || std::filesystem::exists(in, ec)) live = false;  // a capture file
+  }
+  o.attribution = a.events == "ebpf" || (a.events == "auto" && live);
+  try {
+    probe_ptr = std::make_unique<Probe>(o);
+  } catch (const UserError& e) {
+    if (a.events != "auto" || !o.attribution) throw;
+    std::string why = e.what();
+    if (why.find("BPF") == std::string::npos && why.find("eBPF") == std::string::npos &&
+        why.find("tracepoint") == std::string::npos)
+      throw;
+    std::fprintf(stderr, "vedetta: warning: flows will not name their processes: %s\n", why.c_str());
+    o.attribution = false;
+    probe_ptr = std::make_unique<Probe>(o);
+  }
+  Probe& probe = *probe_ptr;  // captures, nDPI files and BPF are open: errors surfaced
   std::vector<const FieldDef*> json_fields = fields;
   if (json_fields.empty())
     for (const auto& f : all_fields()) json_fields.push_back(&f);
@@ -153,6 +175,10 @@ std::function<int()> add_probe_command(CLI::App& app) {
   p->add_flag("--discard-truncated", a.probe.decode.discard_truncated,
               "Skip IP packets cut short by the snap length, as ndpiReader does (default: count "
               "them with the length their IP header states)");
+  p->add_option("--events", a.events,
+                "Process attribution: ebpf (name the local process at each end of a flow), none; "
+                "auto = ebpf for live interfaces where BPF works")
+      ->check(CLI::IsMember({"auto", "ebpf", "none"}))->capture_default_str();
   p->add_option("-c,--count", a.probe.max_packets, "Stop after this many packets");
   p->add_option("--duration", a.probe.duration_s, "Stop after this many seconds")
       ->check(kNonNegative);

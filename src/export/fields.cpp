@@ -1,5 +1,6 @@
 #include "export/fields.h"
 
+#include <pwd.h>
 #include <strings.h>
 
 #include <cstdio>
@@ -25,11 +26,37 @@ void addr(const Endpoint& e, int version, W& w) {
   if (e.addr.version == version) w.text(e.addr.to_string());
 }
 
+std::string user_name(uint32_t uid) {
+  char buf[4096];
+  passwd pw, *found = nullptr;
+  if (getpwuid_r(uid, &pw, buf, sizeof buf, &found) == 0 && found) return pw.pw_name;
+  return std::to_string(uid);
+}
+
 bool has_mac(const Flow& f) {
   for (int i = 0; i < 6; ++i)
     if (f.client_mac[i] || f.server_mac[i]) return true;
   return false;
 }
+
+// Process fields: "SRC" is the client end, "DST" the server end (ntop's ids).
+#define PROCESS_FIELDS(SIDE, member, ID_PID, ID_NAME, ID_USER, ID_PPID, ID_PNAME, ID_UID, ID_CMD, ID_EXE)          \
+  {SIDE "_PROC_PID", ID_PID, "Process id at the " #member " end",                                  \
+   [](const E& e, W& w) { if (e.member) w.number(e.member->pid); }},                            \
+  {SIDE "_PROC_NAME", ID_NAME, "Process name at the " #member " end",                              \
+   [](const E& e, W& w) { if (e.member) w.text(e.member->comm); }},                             \
+  {SIDE "_PROC_USER_NAME", ID_USER, "User name of that process",                                   \
+   [](const E& e, W& w) { if (e.member) w.text(user_name(e.member->uid)); }},                   \
+  {SIDE "_FATHER_PROC_PID", ID_PPID, "Parent process id",                                           \
+   [](const E& e, W& w) { if (e.member) w.number(e.member->ppid); }},                           \
+  {SIDE "_FATHER_PROC_NAME", ID_PNAME, "Parent process name",                                       \
+   [](const E& e, W& w) { if (e.member && !e.member->parent_comm.empty()) w.text(e.member->parent_comm); }}, \
+  {SIDE "_PROC_UID", ID_UID, "User id of that process",                                            \
+   [](const E& e, W& w) { if (e.member) w.number(e.member->uid); }},                            \
+  {SIDE "_PROC_CMDLINE", ID_CMD, "Command line of that process",                               \
+   [](const E& e, W& w) { if (e.member && !e.member->cmdline.empty()) w.text(e.member->cmdline); }}, \
+  {SIDE "_PROC_EXE", ID_EXE, "Program path of that process",                                       \
+   [](const E& e, W& w) { if (e.member && !e.member->exe.empty()) w.text(e.member->exe); }}
 
 const std::vector<FieldDef> kFields = {
     {"FLOW_ID", 148, "Flow identifier, unique for the run",
@@ -130,6 +157,8 @@ const std::vector<FieldDef> kFields = {
      [](const E& e, W& w) { if (!e.flow.dpi.host.empty()) w.text(e.flow.dpi.host); }},
     {"TUNNEL", own(13), "Tunnel the flow was carried in: GTP, TZSP, CAPWAP",
      [](const E& e, W& w) { if (e.flow.tunnel != Tunnel::kNone) w.text(tunnel_name(e.flow.tunnel)); }},
+    PROCESS_FIELDS("SRC", client_process, 57640, 57641, 57844, 57845, 57846, 57897, 58028, own(14)),
+    PROCESS_FIELDS("DST", server_process, 57847, 57848, 57849, 57850, 57851, 57898, 58029, own(15)),
 };
 
 }  // namespace

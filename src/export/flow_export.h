@@ -2,6 +2,7 @@
 // A flow at the moment it is exported, as the sinks see it.
 #include <cstdint>
 
+#include "attribution/process_info.h"
 #include "flow/flow.h"
 
 namespace vedetta {
@@ -14,6 +15,9 @@ struct FlowExport {
   const NdpiEngine* dpi = nullptr;  // for protocol names; null with --no-dpi
   const char* interface_name = "";  // capture source the flow was seen on
   unsigned interface_index = 0;     // its ifindex (0 for files and "any")
+  // The processes at the client and server ends (null: not local, or not
+  // known: attribution off).
+  ProcessRef client_process, server_process;
 
   // Deltas since the flow's previous export (what IN_/OUT_ counters carry).
   uint64_t delta_in_packets() const { return flow.c2s.packets - flow.exported_c2s.packets; }

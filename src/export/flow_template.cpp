@@ -15,12 +15,18 @@ std::vector<const FieldDef*> parse_template(const std::string& text) {
       continue;
     }
     size_t start = i;
-    if (text[i] == '@') {
+    if (text[i] == '@') {  // nProbe's macros
       size_t end = text.find('@', i + 1);
       std::string macro = text.substr(i, end == std::string::npos ? std::string::npos : end - i + 1);
-      throw UserError(format("template column %zu: %s needs process attribution, which this "
-                             "build does not have yet",
-                             start + 1, macro.c_str()));
+      if (macro != "@PROCESS@")
+        throw UserError(format("template column %zu: unknown macro %s (known: @PROCESS@)",
+                               start + 1, macro.c_str()));
+      for (const auto& f : all_fields())
+        if (f.name.find("_PROC_") != std::string_view::npos ||
+            f.name.find("_FATHER_PROC_") != std::string_view::npos)
+          out.push_back(&f);
+      i = end + 1;
+      continue;
     }
     if (text[i] != '%')
       throw UserError(format("template column %zu: expected '%%FIELD', found '%c' (fields start "

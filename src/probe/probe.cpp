@@ -36,6 +36,12 @@ Probe::Probe(ProbeOptions options) : options_(std::move(options)) {
   }
   inputs_ = std::make_unique<CaptureGroup>(std::move(sources));
   dpi_ = std::make_unique<NdpiEngine>(options_.dpi);
+  if (options_.attribution) {
+    if (inputs_->files())
+      throw UserError("--events ebpf attributes live traffic: a capture file is never matched "
+                      "against the processes running now");
+    attribution_ = std::make_unique<FlowAttribution>();
+  }
   table_ = std::make_unique<FlowTable>(options_.flows,
                                        [this](Flow& f, ExportReason r) { on_export(f, r); });
 }
@@ -44,13 +50,25 @@ Probe::~Probe() = default;
 
 void Probe::on_export(Flow& f, ExportReason reason) {
   if (reason != ExportReason::kActiveTimeout) dpi_->finish(f);
+  ProcessRef client, server;
+  if (attribution_) {
+    // The socket events of this flow may still wait in the ring buffer.
+    double t = now_s();
+    if (t - last_drain_ > 0.001) {
+      attribution_->drain();
+      last_drain_ = t;
+    }
+    FlowProcesses p = attribution_->lookup(f);
+    client = std::move(p.client);
+    server = std::move(p.server);
+  }
   const char* name = "";
   unsigned ifindex = 0;
   if (f.input_if < inputs_->size()) {
     name = (*inputs_)[f.input_if].name().c_str();
     ifindex = (*inputs_)[f.input_if].ifindex();
   }
-  FlowExport e{f, reason, dpi_.get(), name, ifindex};
+  FlowExport e{f, reason, dpi_.get(), name, ifindex, std::move(client), std::move(server)};
   for (auto& s : sinks_) s->write(e);
   ++counters_.exported;
 }
@@ -90,12 +108,17 @@ void Probe::run() {
     }
     since_clock_check = 0;
     double t = now_s();
+    if (attribution_) {
+      attribution_->drain();
+      last_drain_ = t;
+    }
     if (options_.duration_s > 0 && t - started_ >= options_.duration_s) break;
     if (options_.stats_interval_s > 0 && t >= next_stats) {
       std::fprintf(stderr, "%s\n", stats_line(t - started_).c_str());
       next_stats = t + options_.stats_interval_s;
     }
   }
+  if (attribution_) attribution_->drain();
   table_->flush(ExportReason::kShutdown);
   for (auto& s : sinks_) s->flush();
 }

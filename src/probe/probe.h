@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "attribution/flow_attribution.h"
 #include "capture/capture_group.h"
 #include "decode/decoder.h"
 #include "dpi/ndpi_engine.h"
@@ -23,6 +24,8 @@ struct ProbeOptions {
   DpiOptions dpi;
   double stats_interval_s = 5;  // periodic line on stderr; 0 = off (-q)
   uint64_t max_packets = 0;     // stop after this many packets (0 = no limit)
+  // Attribute flows to local processes with eBPF events (live inputs only).
+  bool attribution = false;
   double duration_s = 0;        // stop after this long (0 = no limit)
 };
 
@@ -51,6 +54,7 @@ class Probe {
   const ProbeCounters& counters() const { return counters_; }
   const FlowTable& flows() const { return *table_; }
   const NdpiEngine& dpi() const { return *dpi_; }
+  const FlowAttribution* attribution() const { return attribution_.get(); }
   AnomalyCounters anomalies() const;
   CaptureStats capture_stats() const { return inputs_->total_stats(); }
 
@@ -63,6 +67,8 @@ class Probe {
   std::vector<Decoder> decoders_;  // one per input (datalinks differ)
   std::unique_ptr<NdpiEngine> dpi_;
   std::unique_ptr<FlowTable> table_;
+  std::unique_ptr<FlowAttribution> attribution_;
+  double last_drain_ = 0;
   std::vector<std::unique_ptr<FlowSink>> sinks_;
   ProbeCounters counters_;
   std::atomic<bool> stop_requested_{false};

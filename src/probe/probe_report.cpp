@@ -29,6 +29,11 @@ std::string Probe::stats_line(double elapsed_s) const {
                         (unsigned long long)cs.interface_dropped,
                         (unsigned long long)anomalies().total());
   std::string line(b, n > 0 ? n : 0);
+  if (attribution_) {
+    AttributionStats a = attribution_->stats();
+    std::snprintf(b, sizeof b, ", attributed %.0f%% of flows", a.flows ? 100.0 * a.flows_attributed / a.flows : 0.0);
+    line += b;
+  }
   if (inputs_->files()) {
     for (size_t i = 0; i < inputs_->size(); ++i) {
       double p = (*inputs_)[i].progress();
@@ -71,6 +76,17 @@ std::string Probe::report() const {
     std::snprintf(b, sizeof b, "dpi: %llu packets inspected, %llu flows detected, %llu given up\n",
                   (unsigned long long)d.packets_inspected, (unsigned long long)d.flows_detected,
                   (unsigned long long)d.flows_guessed);
+    out += b;
+  }
+  if (attribution_) {
+    AttributionStats a = attribution_->stats();
+    std::snprintf(b, sizeof b,
+                  "attribution: %llu of %llu flows (%.1f%% of bytes) have a local process; "
+                  "events lost: %llu socket, %llu process (ring buffer full)\n",
+                  (unsigned long long)a.flows_attributed, (unsigned long long)a.flows,
+                  a.bytes ? 100.0 * a.bytes_attributed / a.bytes : 0.0,
+                  (unsigned long long)a.drops.ringbuf_full,
+                  (unsigned long long)a.drops.process_ringbuf_full);
     out += b;
   }
   AnomalyCounters an = anomalies();

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <string>
 
 #include "common/user_error.h"
@@ -67,11 +69,19 @@ TEST(FlowTemplate, PrefixOfAFieldIsUnknown) {
   EXPECT_NE(e.find("unknown field '%IPV4_SRC'"), std::string::npos) << e;
 }
 
-TEST(FlowTemplate, ProcessMacroIsRefused) {
-  std::string e = error_of("%IPV4_SRC_ADDR @PROCESS@ %L4_SRC_PORT");
+TEST(FlowTemplate, ProcessMacroExpandsToTheProcessFieldsOfBothEnds) {
+  auto fields = parse_template("%IPV4_SRC_ADDR @PROCESS@ %L4_SRC_PORT");
+  ASSERT_GE(fields.size(), 2u + 16u);
+  EXPECT_EQ(fields.front()->name, "IPV4_SRC_ADDR");
+  EXPECT_EQ(fields.back()->name, "L4_SRC_PORT");
+  std::set<std::string_view> names;
+  for (auto* f : fields) names.insert(f->name);
+  for (const char* n : {"SRC_PROC_PID", "SRC_PROC_NAME", "SRC_PROC_USER_NAME", "SRC_FATHER_PROC_PID",
+                        "SRC_FATHER_PROC_NAME", "DST_PROC_PID", "DST_PROC_NAME", "DST_PROC_CMDLINE"})
+    EXPECT_TRUE(names.count(n)) << n;
+  std::string e = error_of("%IPV4_SRC_ADDR @NOPE@ %L4_SRC_PORT");
   EXPECT_NE(e.find("column 16"), std::string::npos) << e;
-  EXPECT_NE(e.find("@PROCESS@"), std::string::npos) << e;
-  EXPECT_NE(e.find("process attribution"), std::string::npos) << e;
+  EXPECT_NE(e.find("@NOPE@"), std::string::npos) << e;
   std::string open = error_of("@PROCESS");  // no closing '@'
   EXPECT_NE(open.find("column 1"), std::string::npos) << open;
   EXPECT_NE(open.find("@PROCESS"), std::string::npos) << open;
@@ -95,7 +105,7 @@ TEST(FlowTemplate, LonePercent) {
 
 TEST(FlowTemplate, ErrorsAreUserErrors) {
   EXPECT_THROW(parse_template("%NOPE"), UserError);
-  EXPECT_THROW(parse_template("@PROCESS@"), UserError);
+  EXPECT_THROW(parse_template("@PROCES@"), UserError);
   EXPECT_NO_THROW(parse_template("%EXPORT_REASON"));
 }
 
