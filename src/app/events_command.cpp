@@ -8,7 +8,10 @@
 #include <cstdio>
 #include <string>
 
+#include <linux/capability.h>
+
 #include "app/commands.h"
+#include "app/privileges.h"
 #include "common/user_error.h"
 #include "ebpf/syscall_capture.h"
 #include "events/event_formatter.h"
@@ -29,6 +32,8 @@ struct EventsArgs {
   uint32_t only_pid = 0;
   uint32_t snaplen = 80;
   bool verbose = false;
+  std::string user = "nobody";
+  bool keep_root = false;
 };
 
 constexpr const char* kEventsFooter = R"(
@@ -105,6 +110,13 @@ int run_live(const EventsArgs& a) {
   live.seed(snapshot);
   events::StateTracker tracker(threads);
   events::OutputFilter filter;
+  // BPF is loaded and /proc was read: run as an unprivileged user, keeping
+  // only CAP_SYS_PTRACE, which reading /proc/PID/cwd of other users'
+  // processes (first seen in an event) needs.
+  if (!a.keep_root) {
+    std::string note = drop_privileges(a.user, {CAP_SYS_PTRACE});
+    if (a.verbose) std::fprintf(stderr, "vedetta: events: %s\n", note.c_str());
+  }
   if (a.verbose)
     std::fprintf(stderr, "vedetta: events: capturing live (%zu threads in /proc)%s\n",
                  snapshot.threads.size(),
@@ -182,6 +194,13 @@ int run(const EventsArgs& a) {
   threads.seed(reader->metadata());
   events::StateTracker tracker(threads);
   events::OutputFilter filter;
+  // BPF is loaded and /proc was read: run as an unprivileged user, keeping
+  // only CAP_SYS_PTRACE, which reading /proc/PID/cwd of other users'
+  // processes (first seen in an event) needs.
+  if (!a.keep_root) {
+    std::string note = drop_privileges(a.user, {CAP_SYS_PTRACE});
+    if (a.verbose) std::fprintf(stderr, "vedetta: events: %s\n", note.c_str());
+  }
   events::Event e;
   uint64_t printed = 0;
   std::string line;
@@ -224,7 +243,11 @@ std::function<int()> add_events_command(CLI::App& app) {
                    ->capture_default_str();
   auto* v = cmd->add_flag("-v,--verbose", args->verbose,
                           "Live: say when capturing starts; counters at the end");
-  for (auto* o : {m, pid, snap, v}) o->excludes("--read");
+  auto* u = cmd->add_option("-u,--user", args->user,
+                            "Live: user to run as once BPF is loaded (keeps only CAP_SYS_PTRACE)")
+                ->capture_default_str();
+  auto* k = cmd->add_flag("--keep-root", args->keep_root, "Live: keep root privileges");
+  for (auto* o : {m, pid, snap, v, u, k}) o->excludes("--read");
   return [args] { return run(*args); };
 }
 
