@@ -13,6 +13,7 @@
 #include "app/commands.h"
 #include "app/privileges.h"
 #include "common/user_error.h"
+#include "ebpf/event_clock.h"
 #include "ebpf/syscall_capture.h"
 #include "events/event_formatter.h"
 #include "events/live_events.h"
@@ -102,7 +103,7 @@ int run_live(const EventsArgs& a) {
     throw UserError(std::string("events: live capture: ") + e.what());
   }
   // The kernel's boot-time clock to the epoch, taken once.
-  int64_t offset = events::boot_to_epoch_offset_ns();
+  int64_t offset = event_clock_to_epoch_offset_ns();
   events::ThreadTable threads;
   events::CaptureMetadata snapshot = events::read_proc_snapshot();
   threads.seed(snapshot);
@@ -154,7 +155,7 @@ int run_live(const EventsArgs& a) {
         std::chrono::steady_clock::now() - start >= std::chrono::duration<double>(a.max_seconds))
       break;
     capture->poll(100, on_syscall, on_process);
-    uint64_t now = events::boot_time_now_ns();
+    uint64_t now = event_clock_now_ns();
     live.release(now > kReorderNs ? now - kReorderNs : 0, sink);
     std::fflush(stdout);
   }

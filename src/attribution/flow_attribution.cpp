@@ -1,17 +1,12 @@
 #include "attribution/flow_attribution.h"
 
+#include "ebpf/event_clock.h"
+
 #include <sys/syscall.h>
 
-#include <ctime>
 
 namespace vedetta {
 namespace {
-
-uint64_t boot_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_BOOTTIME, &ts);
-  return uint64_t(ts.tv_sec) * 1'000'000'000ULL + ts.tv_nsec;
-}
 
 // Closed sockets and exited processes are kept this long so that flows
 // exported after them (idle timeout) are still attributed.
@@ -33,7 +28,7 @@ FlowAttribution::FlowAttribution() {
 void FlowAttribution::drain() {
   capture_->poll(0, [this](const vedetta_syscall_event& e) { sockets_.on_syscall_event(e); },
                  [this](const vedetta_process_event& p) { processes_.on_process_event(p); });
-  uint64_t now = boot_ns();
+  uint64_t now = event_clock_now_ns();
   if (now > last_expire_ns_ + 10'000'000'000ULL) {
     sockets_.expire(now, kKeepNs);
     processes_.expire_exited(now, kKeepNs);

@@ -1,21 +1,12 @@
 #include "attribution/process_table.h"
 
-#include <dirent.h>
-#include <unistd.h>
-
+#include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+
+#include "common/proc_files.h"
 
 namespace vedetta {
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // argv as stored by the kernel: NUL-separated, maybe NUL-terminated.
 std::string join_args(const char* data, size_t len) {
@@ -31,32 +22,22 @@ std::string fixed_string(const char* s, size_t cap) { return std::string(s, strn
 }  // namespace
 
 void ProcessTable::seed_from_proc(const std::string& proc_root) {
-  DIR* d = opendir(proc_root.c_str());
-  if (!d) return;
-  while (dirent* ent = readdir(d)) {
-    char* end;
-    unsigned long pid = strtoul(ent->d_name, &end, 10);
-    if (*end || pid == 0) continue;
-    std::string base = proc_root + "/" + ent->d_name;
+  for (const std::string& pid_text : numeric_entries(proc_root)) {
+    std::string base = proc_root + "/" + pid_text;
+    std::string status = read_text_file(base + "/status");
+    size_t name = status.find("Name:\t");
+    if (name == std::string::npos) continue;  // gone meanwhile
     auto info = std::make_shared<ProcessInfo>();
-    info->pid = static_cast<uint32_t>(pid);
-    std::string status = read_file(base + "/status");
-    std::istringstream lines(status);
-    for (std::string line; std::getline(lines, line);) {
-      if (line.rfind("Name:\t", 0) == 0) info->comm = line.substr(6);
-      else if (line.rfind("PPid:\t", 0) == 0) info->ppid = static_cast<uint32_t>(std::stoul(line.substr(6)));
-      else if (line.rfind("Uid:\t", 0) == 0) info->uid = static_cast<uint32_t>(std::stoul(line.substr(5)));
-    }
-    if (info->comm.empty()) continue;  // gone meanwhile
-    std::string cmd = read_file(base + "/cmdline");
+    info->pid = static_cast<uint32_t>(std::strtoul(pid_text.c_str(), nullptr, 10));
+    info->comm = status.substr(name + 6, status.find('\n', name) - name - 6);
+    info->ppid = status_number(status, "\nPPid:");
+    info->uid = status_number(status, "\nUid:");
+    std::string cmd = read_text_file(base + "/cmdline");
     info->cmdline = join_args(cmd.data(), cmd.size());
-    char exe[4096];
-    ssize_t n = readlink((base + "/exe").c_str(), exe, sizeof exe - 1);
-    if (n > 0) info->exe.assign(exe, static_cast<size_t>(n));
+    info->exe = read_symlink(base + "/exe");
     uint32_t id = info->pid;  // (the right side of = is evaluated first)
     by_pid_[id] = {std::move(info), 0};
   }
-  closedir(d);
   // Parent names, now that every process is known.
   for (auto& [pid, entry] : by_pid_) {
     auto it = by_pid_.find(entry.info->ppid);

@@ -34,11 +34,10 @@ constexpr int64_t kEinProgress = -115;
 Endpoint endpoint_of(uint16_t family, const uint8_t* addr, uint16_t port) {
   Endpoint ep;
   ep.port = port;
-  static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
   if (family == AF_INET) {
     if (!all_zero(addr, 4)) ep.addr = IpAddress::v4(addr);
   } else if (family == AF_INET6) {
-    if (std::memcmp(addr, kMapped, 12) == 0) ep.addr = IpAddress::v4(addr + 12);
+    if (is_ipv4_mapped(addr)) ep.addr = IpAddress::v4(addr + 12);
     else if (!all_zero(addr, 16)) ep.addr = IpAddress::v6(addr);
   }
   return ep;

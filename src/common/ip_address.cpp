@@ -33,4 +33,9 @@ bool IpAddress::is_loopback() const {
   return version == 6 && bytes == kLoop6;
 }
 
+bool is_ipv4_mapped(const uint8_t* ip6) {
+  static const uint8_t kPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  return std::memcmp(ip6, kPrefix, 12) == 0;
+}
+
 }  // namespace vedetta

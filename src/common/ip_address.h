@@ -39,4 +39,7 @@ struct IpAddress {
   }
 };
 
+// ::ffff:a.b.c.d, as a dual-stack socket shows an IPv4 peer (16 bytes).
+bool is_ipv4_mapped(const uint8_t* ip6);
+
 }  // namespace vedetta

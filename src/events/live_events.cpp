@@ -25,12 +25,6 @@ constexpr uint16_t kAfUnix = 1, kAfInet = 2, kAfInet6 = 10, kAfNetlink = 16;
 constexpr uint32_t kClFiles = 1u << 0, kClFs = 1u << 1, kClSighand = 1u << 11, kClThread = 1u << 13,
                    kClVm = 1u << 15;
 
-uint64_t clock_ns(clockid_t c) {
-  timespec ts{};
-  clock_gettime(c, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ULL + static_cast<uint64_t>(ts.tv_nsec);
-}
-
 bool is_ip(const vedetta_socket_info& s) { return s.family == kAfInet || s.family == kAfInet6; }
 
 size_t addr_len(uint16_t family) { return family == kAfInet ? 4 : 16; }
@@ -122,13 +116,6 @@ bool has_fd_argument(uint32_t nr) {
 }
 
 }  // namespace
-
-int64_t boot_to_epoch_offset_ns() {
-  return static_cast<int64_t>(clock_ns(CLOCK_REALTIME)) -
-         static_cast<int64_t>(clock_ns(CLOCK_BOOTTIME));
-}
-
-uint64_t boot_time_now_ns() { return clock_ns(CLOCK_BOOTTIME); }
 
 LiveEvents::LiveEvents(ThreadTable& threads, int64_t boot_to_epoch_ns)
     : threads_(threads), offset_ns_(boot_to_epoch_ns) {}

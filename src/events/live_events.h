@@ -27,12 +27,6 @@
 
 namespace vedetta::events {
 
-// Nanoseconds to add to bpf_ktime_get_boot_ns() for time since the epoch:
-// CLOCK_REALTIME - CLOCK_BOOTTIME, taken now.
-int64_t boot_to_epoch_offset_ns();
-// CLOCK_BOOTTIME now, in ns (the kernel events' clock).
-uint64_t boot_time_now_ns();
-
 struct LiveCounters {
   uint64_t syscall_events = 0;  // kernel syscall events received
   uint64_t process_events = 0;  // kernel process events received

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/proc_files.h"
 #include "events/socket_names.h"
 
 namespace vedetta::events {
@@ -25,32 +26,6 @@ struct NetSocket {
   uint16_t local_port = 0, remote_port = 0;
   std::string unix_path;
 };
-
-std::string read_text(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return {};
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-std::string read_link(const std::string& path) {
-  char buf[4096];
-  ssize_t n = readlink(path.c_str(), buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
-}
-
-std::vector<std::string> numeric_entries(const std::string& dir) {
-  std::vector<std::string> out;
-  DIR* d = opendir(dir.c_str());
-  if (!d) return out;
-  while (dirent* e = readdir(d)) {
-    const char* n = e->d_name;
-    if (*n && std::strspn(n, "0123456789") == std::strlen(n)) out.emplace_back(n);
-  }
-  closedir(d);
-  return out;
-}
 
 // "0100007F:1F90" (IPv4) or 32 hex digits + ":PORT" (IPv6): the address is
 // printed as native-endian 32-bit words, i.e. the network-order bytes.
@@ -77,7 +52,7 @@ bool parse_endpoint(const std::string& text, bool v6, std::string* ip, uint16_t*
 
 void read_net_table(const std::string& path, bool v6, L4Proto l4,
                     std::unordered_map<uint64_t, NetSocket>& out) {
-  std::istringstream in(read_text(path));
+  std::istringstream in(read_text_file(path));
   std::string line;
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
@@ -107,7 +82,7 @@ void read_net_table(const std::string& path, bool v6, L4Proto l4,
 }
 
 void read_unix_table(const std::string& path, std::unordered_map<uint64_t, NetSocket>& out) {
-  std::istringstream in(read_text(path));
+  std::istringstream in(read_text_file(path));
   std::string line;
   std::getline(in, line);
   while (std::getline(in, line)) {
@@ -134,17 +109,11 @@ std::string stat_field(const std::string& stat, int n) {
   return v;
 }
 
-uint32_t status_id(const std::string& status, const char* key) {
-  size_t at = status.find(key);
-  if (at == std::string::npos) return 0;
-  return static_cast<uint32_t>(std::strtoul(status.c_str() + at + std::strlen(key), nullptr, 10));
-}
-
 std::vector<FdEntry> read_fds(const std::string& pid_dir,
                               const std::unordered_map<uint64_t, NetSocket>& sockets) {
   std::vector<FdEntry> fds;
   for (const auto& n : numeric_entries(pid_dir + "/fd")) {
-    std::string link = read_link(pid_dir + "/fd/" + n);
+    std::string link = read_symlink(pid_dir + "/fd/" + n);
     if (link.empty()) continue;
     FdEntry fd;
     fd.fd = std::strtoll(n.c_str(), nullptr, 10);
@@ -222,27 +191,27 @@ CaptureMetadata read_proc_snapshot(const std::string& proc_root) {
   for (const auto& pid_text : numeric_entries(proc_root)) {
     std::string pid_dir = proc_root + "/" + pid_text;
     int64_t pid = std::strtoll(pid_text.c_str(), nullptr, 10);
-    std::string stat = read_text(pid_dir + "/stat");
+    std::string stat = read_text_file(pid_dir + "/stat");
     if (stat.empty()) continue;  // gone
-    std::string status = read_text(pid_dir + "/status");
-    std::string cmdline = read_text(pid_dir + "/cmdline");
+    std::string status = read_text_file(pid_dir + "/status");
+    std::string cmdline = read_text_file(pid_dir + "/cmdline");
     ThreadEntry proc;
     proc.pid = pid;
     proc.ptid = std::strtoll(stat_field(stat, 4).c_str(), nullptr, 10);
-    proc.exepath = read_link(pid_dir + "/exe");
-    proc.cwd = read_link(pid_dir + "/cwd");
+    proc.exepath = read_symlink(pid_dir + "/exe");
+    proc.cwd = read_symlink(pid_dir + "/cwd");
     // sysdig's exe is argv[0]; args are the other arguments, NUL-separated.
     size_t nul = cmdline.find('\0');
     proc.exe = cmdline.substr(0, nul);
     if (nul != std::string::npos) proc.args = cmdline.substr(nul + 1);
     if (proc.exe.empty()) proc.exe = proc.exepath;  // kernel threads have no cmdline
-    proc.uid = status_id(status, "\nUid:");
-    proc.gid = status_id(status, "\nGid:");
+    proc.uid = status_number(status, "\nUid:");
+    proc.gid = status_number(status, "\nGid:");
     std::vector<FdEntry> fds = read_fds(pid_dir, sockets);
     for (const auto& tid_text : numeric_entries(pid_dir + "/task")) {
       ThreadEntry t = proc;
       t.tid = std::strtoll(tid_text.c_str(), nullptr, 10);
-      t.comm = read_text(pid_dir + "/task/" + tid_text + "/comm");
+      t.comm = read_text_file(pid_dir + "/task/" + tid_text + "/comm");
       while (!t.comm.empty() && t.comm.back() == '\n') t.comm.pop_back();
       if (t.tid == pid) t.fds = fds;  // threads share the main thread's table
       md.threads.push_back(std::move(t));

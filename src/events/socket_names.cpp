@@ -17,11 +17,6 @@ std::string ipv6_text(const uint8_t* ip) {
   return buf;
 }
 
-bool is_ipv4_mapped(const uint8_t* ip6) {
-  static const uint8_t kPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  return std::memcmp(ip6, kPrefix, 12) == 0;
-}
-
 std::string endpoint_text(const std::string& ip, uint16_t port) {
   return ip + ":" + std::to_string(port);
 }

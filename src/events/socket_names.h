@@ -4,13 +4,14 @@
 #include <cstdint>
 #include <string>
 
+#include "common/ip_address.h"  // is_ipv4_mapped
+
 namespace vedetta::events {
 
 // `ip` points at 4 bytes in network order.
 std::string ipv4_text(const uint8_t* ip);
 // `ip` points at 16 bytes in network order.
 std::string ipv6_text(const uint8_t* ip);
-bool is_ipv4_mapped(const uint8_t* ip6);
 
 std::string endpoint_text(const std::string& ip, uint16_t port);
 std::string tuple_text(const std::string& sip, uint16_t sport, const std::string& dip,
