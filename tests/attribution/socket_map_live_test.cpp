@@ -16,22 +16,16 @@
 #include "attribution/socket_map.h"
 #include "common/user_error.h"
 #include "ebpf/syscall_capture.h"
+#include "support/live_prerequisite.h"
 
 namespace vedetta {
 namespace {
 
-bool skip(const std::string& why) {
-  if (const char* ci = std::getenv("CI"); ci && std::string(ci) == "true") {
-    ADD_FAILURE() << why;
-    return true;
-  }
-  std::printf("SKIP: %s\n", why.c_str());
-  std::exit(77);
-}
+using test_support::skip_or_fail;
 
 std::unique_ptr<SyscallCapture> open_capture() {
   if (geteuid() != 0) {
-    skip("needs root to load BPF programs");
+    skip_or_fail("needs root to load BPF programs");
     return nullptr;
   }
   try {
@@ -40,7 +34,7 @@ std::unique_ptr<SyscallCapture> open_capture() {
     o.include_self = true;
     return SyscallCapture::open(o);
   } catch (const UserError& e) {
-    skip(std::string("BPF unavailable: ") + e.what());
+    skip_or_fail(std::string("BPF unavailable: ") + e.what());
     return nullptr;
   }
 }

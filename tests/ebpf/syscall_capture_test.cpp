@@ -19,18 +19,12 @@
 
 #include "common/user_error.h"
 #include "ebpf/syscall_capture.h"
+#include "support/live_prerequisite.h"
 
 namespace vedetta {
 namespace {
 
-void skip_or_fail(const std::string& why) {
-  if (const char* ci = std::getenv("CI"); ci && std::string(ci) == "true") {
-    ADD_FAILURE() << why;
-    return;
-  }
-  std::printf("SKIP: %s\n", why.c_str());
-  std::exit(77);
-}
+using test_support::skip_or_fail;
 
 TEST(SyscallCapture, SeesOwnConnectAndCloseOnLoopback) {
   if (geteuid() != 0) return skip_or_fail("needs root to load BPF programs");

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ebpf/event_clock.h"
 #include "events/event_formatter.h"
 #include "events/proc_snapshot.h"
 #include "events/state_tracker.h"
@@ -193,7 +194,7 @@ TEST(LiveEvents, TimesMoveFromBootTimeToTheEpoch) {
   EXPECT_EQ(live.buffered(), 1u);
   live.release(6, [&](const Event& e) { ts = e.ts_ns; });
   EXPECT_EQ(ts, 1005u);
-  int64_t offset = boot_to_epoch_offset_ns();
+  int64_t offset = event_clock_to_epoch_offset_ns();
   EXPECT_GT(offset, 0);
   EXPECT_LE(static_cast<uint64_t>(offset), static_cast<uint64_t>(time(nullptr)) * kSec);
 }
