@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <span>
 
 namespace vedetta {
 namespace {
@@ -114,9 +115,8 @@ const SocketOwner* SocketMap::find(uint8_t l4_proto, const Endpoint& local,
   // unconnected (any peer).
   const Endpoint* locals[2] = {&local, &any_local};
   const Endpoint* remotes[2] = {&remote, &any_remote};
-  std::vector<uint32_t> spaces;
-  if (netns) spaces.push_back(netns);
-  else spaces = namespaces_;
+  std::span<const uint32_t> spaces =
+      netns ? std::span<const uint32_t>(&netns, 1) : std::span<const uint32_t>(namespaces_);
   for (const Endpoint* r : remotes)
     for (const Endpoint* l : locals)
       for (uint32_t ns : spaces) {

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include <cstdio>
+#include <unordered_map>
 
 #include "dpi/ndpi_engine.h"
 
@@ -26,11 +27,17 @@ void addr(const Endpoint& e, int version, W& w) {
   if (e.addr.version == version) w.text(e.addr.to_string());
 }
 
-std::string user_name(uint32_t uid) {
+// Looked up once per uid: the passwd database is read from files.
+const std::string& user_name(uint32_t uid) {
+  static std::unordered_map<uint32_t, std::string> cache;
+  auto it = cache.find(uid);
+  if (it != cache.end()) return it->second;
   char buf[4096];
   passwd pw, *found = nullptr;
-  if (getpwuid_r(uid, &pw, buf, sizeof buf, &found) == 0 && found) return pw.pw_name;
-  return std::to_string(uid);
+  std::string name = (getpwuid_r(uid, &pw, buf, sizeof buf, &found) == 0 && found)
+                         ? std::string(pw.pw_name)
+                         : std::to_string(uid);
+  return cache.emplace(uid, std::move(name)).first->second;
 }
 
 bool has_mac(const Flow& f) {
