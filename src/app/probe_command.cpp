@@ -1,6 +1,5 @@
 // `vedetta probe`: options → ProbeOptions, sinks, privilege drop, run.
 #include <csignal>
-#include <filesystem>
 #include <cstdio>
 #include <unistd.h>
 
@@ -73,25 +72,13 @@ int run(ProbeArgs& a) {
   if (!a.template_text.empty()) fields = parse_template(a.template_text);
 
   // Process attribution: on by default for live interfaces where BPF works.
-  std::unique_ptr<Probe> probe_ptr;
-  bool live = true;
-  for (const auto& in : o.inputs) {
-    std::error_code ec;
-    if (in == "-" || std::filesystem::exists(in, ec)) live = false;  // a capture file
-  }
-  o.attribution = a.events == "ebpf" || (a.events == "auto" && live);
-  try {
-    probe_ptr = std::make_unique<Probe>(o);
-  } catch (const UserError& e) {
-    if (a.events != "auto" || !o.attribution) throw;
-    std::string why = e.what();
-    if (why.find("BPF") == std::string::npos && why.find("eBPF") == std::string::npos &&
-        why.find("tracepoint") == std::string::npos)
-      throw;
-    std::fprintf(stderr, "vedetta: warning: flows will not name their processes: %s\n", why.c_str());
-    o.attribution = false;
-    probe_ptr = std::make_unique<Probe>(o);
-  }
+  o.attribution = a.events == "ebpf"   ? ProbeOptions::Attribution::kOn
+                  : a.events == "none" ? ProbeOptions::Attribution::kOff
+                                       : ProbeOptions::Attribution::kAuto;
+  auto probe_ptr = std::make_unique<Probe>(o);
+  if (!probe_ptr->attribution_warning().empty())
+    std::fprintf(stderr, "vedetta: warning: flows will not name their processes: %s\n",
+                 probe_ptr->attribution_warning().c_str());
   Probe& probe = *probe_ptr;  // captures, nDPI files and BPF are open: errors surfaced
   std::vector<const FieldDef*> json_fields = fields;
   if (json_fields.empty())

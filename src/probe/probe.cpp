@@ -36,12 +36,19 @@ Probe::Probe(ProbeOptions options) : options_(std::move(options)) {
   }
   inputs_ = std::make_unique<CaptureGroup>(std::move(sources));
   dpi_ = std::make_unique<NdpiEngine>(options_.dpi);
-  if (options_.attribution) {
-    if (inputs_->files())
-      throw UserError("--events ebpf attributes live traffic: a capture file is never matched "
-                      "against the processes running now");
-    attribution_ = std::make_unique<FlowAttribution>();
+  using Attribution = ProbeOptions::Attribution;
+  if (options_.attribution == Attribution::kOn && inputs_->files())
+    throw UserError("--events ebpf attributes live traffic: a capture file is never matched "
+                    "against the processes running now");
+  if (options_.attribution != Attribution::kOff && !inputs_->files()) {
+    try {
+      attribution_ = std::make_unique<FlowAttribution>();
+    } catch (const UserError& e) {
+      if (options_.attribution == Attribution::kOn) throw;
+      attribution_warning_ = e.what();
+    }
   }
+
   table_ = std::make_unique<FlowTable>(options_.flows,
                                        [this](Flow& f, ExportReason r) { on_export(f, r); });
 }

@@ -25,7 +25,9 @@ struct ProbeOptions {
   double stats_interval_s = 5;  // periodic line on stderr; 0 = off (-q)
   uint64_t max_packets = 0;     // stop after this many packets (0 = no limit)
   // Attribute flows to local processes with eBPF events (live inputs only).
-  bool attribution = false;
+  // kAuto: on for live interfaces where BPF works, off (with a warning) where
+  // it does not, off for capture files; kOn: an error when it cannot be.
+  enum class Attribution { kOff, kAuto, kOn } attribution = Attribution::kOff;
   double duration_s = 0;        // stop after this long (0 = no limit)
 };
 
@@ -55,6 +57,8 @@ class Probe {
   const FlowTable& flows() const { return *table_; }
   const NdpiEngine& dpi() const { return *dpi_; }
   const FlowAttribution* attribution() const { return attribution_.get(); }
+  // Why kAuto attribution is off on live inputs ("" when it is on).
+  const std::string& attribution_warning() const { return attribution_warning_; }
   AnomalyCounters anomalies() const;
   CaptureStats capture_stats() const { return inputs_->total_stats(); }
 
@@ -68,6 +72,7 @@ class Probe {
   std::unique_ptr<NdpiEngine> dpi_;
   std::unique_ptr<FlowTable> table_;
   std::unique_ptr<FlowAttribution> attribution_;
+  std::string attribution_warning_;
   double last_drain_ = 0;
   std::vector<std::unique_ptr<FlowSink>> sinks_;
   ProbeCounters counters_;
