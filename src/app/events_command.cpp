@@ -15,12 +15,17 @@
 #include "common/user_error.h"
 #include "ebpf/event_clock.h"
 #include "ebpf/syscall_capture.h"
+#include "events/event_fields.h"
 #include "events/event_formatter.h"
+#include "events/event_output.h"
 #include "events/live_events.h"
 #include "events/proc_snapshot.h"
 #include "events/scap_reader.h"
 #include "events/state_tracker.h"
 #include "events/thread_table.h"
+#include "filter/evaluator.h"
+#include "filter/kernel_prefilter.h"
+#include "filter/parser.h"
 
 namespace vedetta {
 namespace {
@@ -28,6 +33,9 @@ namespace {
 struct EventsArgs {
   std::string read_path;
   uint64_t max_events = 0;  // 0 = all
+  std::vector<std::string> filter_words;  // joined by blanks, as sysdig does
+  std::string output_format;              // -p
+  bool json = false;                      // -j
   // Live capture only.
   double max_seconds = 0;  // 0 = until Ctrl-C / SIGTERM
   uint32_t only_pid = 0;
@@ -38,11 +46,16 @@ struct EventsArgs {
 };
 
 constexpr const char* kEventsFooter = R"(
-USAGE: vedetta events -r FILE [-n N]
-       vedetta events [-n N] [-M SECONDS] [--pid PID] [-s SNAPLEN] [-v]   (live, as root)
+USAGE: vedetta events -r FILE [-n N] [-p FORMAT | -j] [FILTER]
+       vedetta events [-n N] [-M SECONDS] [--pid PID] [-s SNAPLEN] [-v] [-p FORMAT | -j] [FILTER]
+                                                                         (live, as root)
 EXAMPLES:
   vedetta events -r trace.scap            # every event, sysdig's default line
   vedetta events -r trace.scap.gz -n 20   # the first 20 events (gzip files are read as is)
+  vedetta events -r trace.scap "fd.type=ipv4 or fd.type=ipv6"    # network events only
+  vedetta events -r trace.scap -p "%evt.num %proc.name %fd.name" evt.type=connect
+  vedetta events -r trace.scap -j proc.name=curl                  # JSON lines
+  sudo vedetta events -M 5 "proc.name=sshd and fd.sport=22"       # live, filtered
   sudo vedetta events -M 10               # live: 10 seconds of network and process events
   sudo vedetta events --pid 1234 -n 100   # live: one process, the first 100 events
 
@@ -51,6 +64,42 @@ Times are in the local time zone (TZ=UTC for UTC). Live capture needs root
 and eBPF; it covers socket, connect, accept, accept4, bind, listen, sendto,
 recvfrom, sendmsg, recvmsg, read, write, close, shutdown, and process
 creation (clone), execve and exit.)";
+
+// What every event goes through, read from a file or captured live: the
+// state first (so the event shows what it did), then sysdig's filter, then
+// the output format.
+class EventSelection {
+ public:
+  EventSelection(const EventsArgs& a, events::ThreadTable& threads)
+      : threads_(threads), tracker_(threads), fields_(threads), output_(a.output_format, a.json) {
+    std::string text;
+    for (const auto& w : a.filter_words) text += (text.empty() ? "" : " ") + w;
+    if (!text.empty()) filter_ = filter::parse_filter_or_throw(text);
+  }
+
+  // The line to print for `e`, or false when it is not printed.
+  bool line_for(const events::Event& e, std::string& line) {
+    fields_.before_apply(e);
+    tracker_.apply(e);
+    fields_.after_apply(e);
+    if (!printable_.should_print(e)) return false;
+    if (filter_ && !filter::evaluate(*filter_, fields_)) return false;
+    return output_.render(fields_, e, threads_, line);
+  }
+
+  const events::StateTracker& tracker() const { return tracker_; }
+  filter::KernelPrefilter kernel_prefilter() const {
+    return filter_ ? filter::derive_kernel_prefilter(*filter_) : filter::KernelPrefilter{};
+  }
+
+ private:
+  events::ThreadTable& threads_;
+  events::StateTracker tracker_;
+  events::EventFields fields_;
+  events::OutputFilter printable_;
+  std::optional<filter::Filter> filter_;
+  events::EventOutput output_;
+};
 
 volatile std::sig_atomic_t g_stop = 0;
 void on_stop_signal(int) { g_stop = 1; }
@@ -92,9 +141,18 @@ int run_live(const EventsArgs& a) {
     throw UserError(
         "events: live capture needs root (or CAP_BPF + CAP_PERFMON) to load its eBPF programs: "
         "run it as root; reading .scap files with -r works without it");
+  // The filter first: a bad one is reported before anything is loaded.
+  events::ThreadTable threads;
+  EventSelection selection(a, threads);
+  // What the kernel can decide of the filter is decided there, so that
+  // unwanted events cost no user-space time (docs/events.md).
+  filter::KernelPrefilter pre = selection.kernel_prefilter();
   SyscallCaptureOptions o;
-  o.syscalls = events::LiveEvents::syscalls();
+  o.syscalls = events::LiveEvents::syscalls_for(
+      [&](std::string_view type) { return pre.event_types.allows(std::string(type)); });
   o.only_pid = a.only_pid;
+  if (!o.only_pid && !pre.pids.any && pre.pids.values.size() == 1 && *pre.pids.values.begin() > 0)
+    o.only_pid = static_cast<uint32_t>(*pre.pids.values.begin());
   o.snaplen = a.snaplen;
   std::unique_ptr<SyscallCapture> capture;
   try {
@@ -104,13 +162,10 @@ int run_live(const EventsArgs& a) {
   }
   // The kernel's boot-time clock to the epoch, taken once.
   int64_t offset = event_clock_to_epoch_offset_ns();
-  events::ThreadTable threads;
   events::CaptureMetadata snapshot = events::read_proc_snapshot();
   threads.seed(snapshot);
   events::LiveEvents live(threads, offset);
   live.seed(snapshot);
-  events::StateTracker tracker(threads);
-  events::OutputFilter filter;
   // BPF is loaded and /proc was read: run as an unprivileged user, keeping
   // only CAP_SYS_PTRACE, which reading /proc/PID/cwd of other users'
   // processes (first seen in an event) needs.
@@ -133,13 +188,11 @@ int run_live(const EventsArgs& a) {
   bool done = false;
   std::string line;
   auto sink = [&](const events::Event& e) {
-    tracker.apply(e);
-    if (done || !filter.should_print(e)) return;
+    if (!selection.line_for(e, line) || done) return;
     if (a.only_pid) {  // process events come for every process
       const events::ThreadInfo* th = threads.find(e.tid);
       if (!th || th->pid != static_cast<int64_t>(a.only_pid)) return;
     }
-    line = events::format_default_line(e, threads);
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), stdout);
     ++printed;
@@ -181,7 +234,7 @@ int run_live(const EventsArgs& a) {
                  static_cast<unsigned long long>(c.process_events),
                  static_cast<unsigned long long>(c.events),
                  static_cast<unsigned long long>(printed),
-                 static_cast<unsigned long long>(tracker.counters().threads_unknown));
+                 static_cast<unsigned long long>(selection.tracker().counters().threads_unknown));
   return 0;
 }
 
@@ -193,11 +246,8 @@ int run(const EventsArgs& a) {
 
   events::ThreadTable threads;
   threads.seed(reader->metadata());
-  events::StateTracker tracker(threads);
-  events::OutputFilter filter;
-  // BPF is loaded and /proc was read: run as an unprivileged user, keeping
-  // only CAP_SYS_PTRACE, which reading /proc/PID/cwd of other users'
-  // processes (first seen in an event) needs.
+  EventSelection selection(a, threads);
+  // The file is open: reading it needs no privilege.
   if (!a.keep_root) {
     std::string note = drop_privileges(a.user, {CAP_SYS_PTRACE});
     if (a.verbose) std::fprintf(stderr, "vedetta: events: %s\n", note.c_str());
@@ -213,9 +263,7 @@ int run(const EventsArgs& a) {
       throw UserError(format("events: %s: %s (%llu events read before it)", a.read_path.c_str(),
                              reader->error().c_str(), static_cast<unsigned long long>(e.num)));
     }
-    tracker.apply(e);
-    if (!filter.should_print(e)) continue;
-    line = events::format_default_line(e, threads);
+    if (!selection.line_for(e, line)) continue;
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), stdout);
     if (a.max_events && ++printed >= a.max_events) break;
@@ -233,6 +281,12 @@ std::function<int()> add_events_command(CLI::App& app) {
   cmd->footer(kEventsFooter);
   cmd->add_option("-r,--read", args->read_path, "Capture file to read (.scap, plain or gzip)");
   cmd->add_option("-n,--count", args->max_events, "Stop after printing N events");
+  cmd->add_option("-p,--print", args->output_format,
+                  "Output format: %field tokens (sysdig's -p), e.g. \"%evt.num %proc.name %fd.name\"; "
+                  "a leading * prints events whose fields are missing too");
+  cmd->add_flag("-j,--json", args->json, "One JSON object per event (the -p fields, or the default ones)");
+  cmd->add_option("filter", args->filter_words,
+                  "sysdig filter, e.g. proc.name=sshd and fd.type=ipv4 (docs/events.md)");
   auto* m = cmd->add_option("-M,--seconds", args->max_seconds,
                             "Live: stop after this many seconds (default: Ctrl-C/SIGTERM)")
                 ->check(CLI::Range(0.0, 1e9).description("SECONDS>=0"));

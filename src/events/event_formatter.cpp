@@ -51,7 +51,7 @@ std::string event_type_name(const Event& e) {
   return info ? std::string(info->name) : "unknown";
 }
 
-std::string event_info_text(const Event& e, const ThreadTable& threads) {
+std::string event_info_text(const Event& e, const ThreadTable& threads, bool truncate) {
   // Generic events carry only the syscall id, already shown as the type.
   if (e.type == ppme::kGenericE || e.type == ppme::kGenericX) return {};
   const EventInfo* info = event_info(e.type);
@@ -65,7 +65,7 @@ std::string event_info_text(const Event& e, const ThreadTable& threads) {
       auto d = e.param(static_cast<size_t>(p.dirfd_param));
       if (d.size() == 8) std::memcpy(&dirfd, d.data(), 8);
     }
-    ParamText t = param_text(p, e.param(i), threads, e.tid, dirfd);
+    ParamText t = param_text(p, e.param(i), threads, e.tid, dirfd, truncate);
     out += p.name;
     out += '=';
     out += t.value;

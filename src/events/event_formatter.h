@@ -29,7 +29,8 @@ class OutputFilter {
 std::string event_type_name(const Event& e);
 
 // sysdig's evt.info: "name=value(resolved) " for each parameter.
-std::string event_info_text(const Event& e, const ThreadTable& threads);
+// `truncate` false: buffers whole, as sysdig's JSON output has them.
+std::string event_info_text(const Event& e, const ThreadTable& threads, bool truncate = true);
 
 // The whole default line, without the newline.
 std::string format_default_line(const Event& e, const ThreadTable& threads);

@@ -25,6 +25,12 @@ inline std::string param_str(const Event& e, size_t i) {
   return std::string(p, strnlen(p, b.size()));
 }
 
+// A parameter's bytes as they are (NUL-separated lists such as args).
+inline std::string param_bytes(const Event& e, size_t i) {
+  auto b = e.param(i);
+  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
 // A value the enter event carries at `enter_idx` (older captures) or, with
 // no enter event, the exit event at `exit_idx` (exit-only captures since
 // 2024 repeat the enter's parameters after their own).

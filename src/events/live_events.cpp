@@ -120,9 +120,37 @@ bool has_fd_argument(uint32_t nr) {
 LiveEvents::LiveEvents(ThreadTable& threads, int64_t boot_to_epoch_ns)
     : threads_(threads), offset_ns_(boot_to_epoch_ns) {}
 
+namespace {
+
+struct CapturedSyscall {
+  int nr;
+  std::string_view name;  // sysdig's evt.type
+  bool keeps_state;       // changes the fd table: always captured
+};
+
+// Every syscall the live capture converts. sendto/recvfrom/sendmsg/recvmsg
+// keep state: they name unconnected UDP sockets after their peer.
+constexpr CapturedSyscall kCaptured[] = {
+    {SYS_socket, "socket", true},     {SYS_connect, "connect", true},
+    {SYS_accept, "accept", true},     {SYS_accept4, "accept4", true},
+    {SYS_bind, "bind", true},         {SYS_listen, "listen", false},
+    {SYS_sendto, "sendto", true},     {SYS_recvfrom, "recvfrom", true},
+    {SYS_sendmsg, "sendmsg", true},   {SYS_recvmsg, "recvmsg", true},
+    {SYS_read, "read", false},        {SYS_write, "write", false},
+    {SYS_close, "close", true},       {SYS_shutdown, "shutdown", false},
+};
+
+}  // namespace
+
 std::vector<int> LiveEvents::syscalls() {
-  return {SYS_socket,   SYS_connect, SYS_accept,  SYS_accept4, SYS_bind,  SYS_listen, SYS_sendto,
-          SYS_recvfrom, SYS_sendmsg, SYS_recvmsg, SYS_read,    SYS_write, SYS_close,  SYS_shutdown};
+  return syscalls_for([](std::string_view) { return true; });
+}
+
+std::vector<int> LiveEvents::syscalls_for(const std::function<bool(std::string_view)>& allowed) {
+  std::vector<int> out;
+  for (const auto& c : kCaptured)
+    if (c.keeps_state || allowed(c.name)) out.push_back(c.nr);
+  return out;
 }
 
 void LiveEvents::seed(const CaptureMetadata& metadata) {

@@ -42,6 +42,11 @@ class LiveEvents {
 
   // The x86-64 syscall numbers this converts (SyscallCaptureOptions::syscalls).
   static std::vector<int> syscalls();
+  // The syscalls worth capturing for a filter's event types (`allowed`
+  // says whether sysdig's evt.type name may pass): those, plus every call
+  // that keeps the thread and fd tables true (socket, connect, accept,
+  // close...), which must reach user space whatever the filter.
+  static std::vector<int> syscalls_for(const std::function<bool(std::string_view)>& allowed);
 
   // Remembers each process's exe and arguments (clone events repeat them).
   void seed(const CaptureMetadata& metadata);

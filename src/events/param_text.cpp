@@ -55,20 +55,12 @@ std::string c_string(std::span<const uint8_t> b) {
   return std::string(p, strnlen(p, b.size()));
 }
 
-// Drops control characters as sysdig's sanitizer does for paths and fd names.
-std::string sanitized(std::string s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s)
-    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
-  return out;
-}
 
-std::string buffer_dots(std::span<const uint8_t> b) {
+std::string buffer_dots(std::span<const uint8_t> b, bool truncate) {
   std::string out;
   out.reserve(b.size());
   for (uint8_t c : b) out += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '.';
-  if (out.size() > kMaxBufferText) {
+  if (truncate && out.size() > kMaxBufferText) {
     out.resize(kMaxBufferText);
     out.replace(kMaxBufferText - 3, 3, "...");
   }
@@ -272,7 +264,7 @@ std::string resolve_path(const std::string& base, const std::string& path) {
 }
 
 ParamText param_text(const ParamInfo& info, std::span<const uint8_t> b, const ThreadTable& threads,
-                     int64_t tid, int64_t dirfd) {
+                     int64_t tid, int64_t dirfd, bool truncate) {
   ParamText t;
   if (b.empty()) {
     // sysdig prints an absent address as NULL, other absent values as nothing.
@@ -334,7 +326,7 @@ ParamText param_text(const ParamInfo& info, std::span<const uint8_t> b, const Th
       break;
     }
     case ParamType::kByteBuf:
-      t.value = buffer_dots(b);
+      t.value = buffer_dots(b, truncate);
       break;
     case ParamType::kSockAddr:
       t.value = sockaddr_text(b);
@@ -421,6 +413,14 @@ ParamText param_text(const ParamInfo& info, std::span<const uint8_t> b, const Th
       break;
   }
   return t;
+}
+
+std::string sanitized(std::string s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
+  return out;
 }
 
 }  // namespace vedetta::events

@@ -20,7 +20,11 @@ struct ParamText {
 // `dirfd` is the value of the directory-fd parameter a relative path refers
 // to (kFsRelPath), AT_FDCWD (-100) for the thread's cwd.
 ParamText param_text(const ParamInfo& info, std::span<const uint8_t> bytes,
-                     const ThreadTable& threads, int64_t tid, int64_t dirfd = -100);
+                     const ThreadTable& threads, int64_t tid, int64_t dirfd = -100,
+                     bool truncate = true);  // false: whole buffers (sysdig's JSON)
+
+// Drops control characters, as sysdig's sanitizer does for paths and fd names.
+std::string sanitized(std::string s);
 
 // "ENOENT" for 2 (errno values are positive here), "" if unknown.
 std::string errno_name(int64_t err);

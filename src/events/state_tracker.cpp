@@ -122,10 +122,14 @@ void StateTracker::on_clone_exit(const Event& e, ThreadInfo* caller, size_t comm
   child.pid = child_pid;
   child.ptid = child_ptid;
   child.exe = param_str(e, 1);
+  child.args = param_bytes(e, 2);
   // Old versions carry no comm: sysdig then names the thread after the exe as given.
   child.comm = (comm_idx && e.param_count() > comm_idx) ? param_str(e, comm_idx) : child.exe;
   child.cwd = with_slash(param_str(e, 6));
-  if (parent) {
+  if (flags_idx == 15 && e.param_count() > 17) {  // layouts with flags carry uid, gid next
+    child.uid = param_num<uint32_t>(e, 16);
+    child.gid = param_num<uint32_t>(e, 17);
+  } else if (parent) {
     child.uid = parent->uid;
     child.gid = parent->gid;
   }
@@ -139,6 +143,7 @@ void StateTracker::on_execve_exit(const Event& e, ThreadInfo& th, size_t comm_id
   }
   if (param_num<int64_t>(e, 0) < 0) return;
   th.exe = param_str(e, 1);
+  th.args = param_bytes(e, 2);
   th.comm = (comm_idx && e.param_count() > comm_idx) ? param_str(e, comm_idx) : th.exe;
   th.pid = param_num<int64_t>(e, 4);
   th.ptid = param_num<int64_t>(e, 5);

@@ -192,6 +192,8 @@ void StateTracker::on_socket_update(const Event& e, ThreadInfo& th) {
       int64_t res = param_num<int64_t>(e, 0);
       if (res < 0 && res != kEinprogress) break;
       set_from_tuple(th, *fd, e.param(1));
+      // A connect still in progress leaves the role open, as in sysdig.
+      if (auto it = th.fds->find(*fd); it != th.fds->end() && res >= 0) it->second.client_role = true;
       break;
     }
     case ppme::kSendtoX:
@@ -224,6 +226,7 @@ void StateTracker::on_socket_update(const Event& e, ThreadInfo& th) {
       fi.l4 = fi.proto_hint = L4Proto::kTcp;
       (*th.fds)[fd] = fi;
       set_from_tuple(th, fd, e.param(1));
+      (*th.fds)[fd].server_role = true;
       break;
     }
     default:

@@ -33,6 +33,8 @@ void ThreadTable::seed(const CaptureMetadata& metadata) {
     if (!fd.has_tuple) return fi;
     fi.has_tuple = true;
     bool server_side = server_ports.count(fd.local_port) && !server_ports.count(fd.remote_port);
+    fi.server_role = server_side;
+    fi.client_role = !server_side;
     fi.sip = server_side ? fd.remote_ip : fd.local_ip;
     fi.sport = server_side ? fd.remote_port : fd.local_port;
     fi.dip = server_side ? fd.local_ip : fd.remote_ip;
@@ -54,6 +56,7 @@ void ThreadTable::seed(const CaptureMetadata& metadata) {
       th.ptid = t.ptid;
       th.comm = t.comm;
       th.exe = t.exe;
+      th.args = t.args;
       th.cwd = t.cwd;
       if (th.cwd.empty() || th.cwd.back() != '/') th.cwd += '/';
       th.uid = t.uid;

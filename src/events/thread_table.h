@@ -25,14 +25,19 @@ struct FdInfo {
   bool has_tuple = false;
   std::string sip, dip;
   uint16_t sport = 0, dport = 0;
+  // This process's end, when known: accepted (server) or connected (client).
+  // fd.is_server holds unless the end is known to be the client's, as in sysdig.
+  bool server_role = false;
+  bool client_role = false;
 };
 
 using FdTable = std::map<int64_t, FdInfo>;
 
 struct ThreadInfo {
-  int64_t tid = 0, pid = 0, ptid = 0;
+  int64_t tid = 0, pid = 0, ptid = -1;  // ptid -1: parent unknown
   std::string comm, exe, cwd;  // cwd ends with '/'
-  uint32_t uid = 0, gid = 0;
+  std::string args;            // NUL-separated, as execve gives them (proc.args)
+  uint32_t uid = UINT32_MAX, gid = UINT32_MAX;  // unknown until a list or clone says
   std::shared_ptr<FdTable> fds;
   Event last_enter;  // parameters of the pending enter event
   bool has_last_enter = false;

@@ -16,6 +16,7 @@ const std::vector<FieldInfo> kFields = {
     {I::EvtDir, "evt.dir", String, A::None, "'>' for enter events, '<' for exit events"},
     {I::EvtCpu, "evt.cpu", Number, A::None, "CPU the event happened on"},
     {I::EvtTime, "evt.time", String, A::None, "event time as text"},
+    {I::EvtOutputtime, "evt.outputtime", String, A::None, "event time as printed (JSON: ns since the epoch)"},
     {I::EvtRawtime, "evt.rawtime", Number, A::None, "event time, ns since the epoch"},
     {I::EvtLatency, "evt.latency", Number, A::None, "ns between enter and exit event"},
     {I::EvtRes, "evt.res", String, A::None, "result: SUCCESS or an error code name"},

@@ -30,6 +30,7 @@ enum class FieldId {
   EvtDir,
   EvtCpu,
   EvtTime,
+  EvtOutputtime,
   EvtRawtime,
   EvtLatency,
   EvtRes,

@@ -272,7 +272,9 @@ class Parser {
 
   Result<Constant> parse_value(const Check& c) {
     const Token& t = peek();
-    if (t.kind != TokenKind::Word && t.kind != TokenKind::String)
+    // evt.dir's values are the bare words '>' and '<' (evt.dir = >).
+    bool direction = t.kind == TokenKind::Op && (t.text == ">" || t.text == "<");
+    if (t.kind != TokenKind::Word && t.kind != TokenKind::String && !direction)
       return expected(format("a value for '%s'", c.field.to_string().c_str()));
     Constant v = Constant::make(t.text, t.span, t.kind == TokenKind::String);
     if (auto e = check_value(c.field, c.op, v)) return *e;

@@ -4,6 +4,7 @@ for every .scap file of the corpus. Prints a table per file; fails on any
 difference not listed (with its count) in sysdig_known_differences.txt.
 Exit 77 (skip) when sysdig is missing, unless CI=true."""
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -53,6 +54,9 @@ def main():
     ap.add_argument("--spec", help="the event table spec make_all_events_scap.py reads")
     ap.add_argument("--seeds", default="1,2,3", help="seeds of the all-events captures")
     ap.add_argument("--show", type=int, default=5, help="differing lines shown per file")
+    ap.add_argument("--variant", action="append", default=[], metavar="NAME=JSON_ARGS",
+                    help="also compare with these extra arguments (a JSON list) given to both; "
+                         "known differences of a variant are listed as FILE@NAME")
     a = ap.parse_args()
 
     sysdig = shutil.which(a.sysdig)
@@ -70,24 +74,35 @@ def main():
     known, categories = load_known(a.known)
     paths = {f: os.path.join(a.corpus, f) for f in sorted(os.listdir(a.corpus)) if f.endswith(".scap")}
     tmp = tempfile.TemporaryDirectory()
+    generated = []
     if a.generator:
         for name, extra in [("synthetic.scap", []), ("synthetic_v1.scap", ["--v1"])]:
             out = os.path.join(tmp.name, name)
             subprocess.run([sys.executable, a.generator] + extra + [out], check=True)
             paths[name] = out
+            generated.append(name)
     if a.all_events:
         for seed in a.seeds.split(","):
             name = f"all_events_{seed}.scap"
             out = os.path.join(tmp.name, name)
             subprocess.run([sys.executable, a.all_events, a.spec, out, seed], check=True)
             paths[name] = out
-    files = list(paths)
+            generated.append(name)
+    variants = [("", [])]
+    for v in a.variant:
+        name, _, args = v.partition("=")
+        variants.append((name, json.loads(args)))
+    # Variants run on the corpus (real captures); the generated captures
+    # hold random values that only the default line is meant for.
+    corpus = set(paths) - set(generated)
+    files = [(f"{name}@{v}" if v else name, name, extra) for name in paths for v, extra in variants
+             if not v or name in corpus]
     failed = []
     print(f"{'file':36} {'sysdig':>7} {'vedetta':>7} {'equal':>7} {'differ':>7} {'allowed':>7}")
-    for name in files:
-        path = paths[name]
-        src, sout, serr = run([sysdig, "-r", path])
-        vrc, vout, verr = run([a.vedetta, "events", "-r", path])
+    for name, file, extra in files:
+        path = paths[file]
+        src, sout, serr = run([sysdig, "-r", path] + extra)
+        vrc, vout, verr = run([a.vedetta, "events", "-r", path] + extra)
         if src != 0:
             print(f"{name}: sysdig failed ({src}): {serr.strip()[:200]}")
         if vrc != 0:
@@ -110,12 +125,12 @@ def main():
             print(f"  note: fewer differences than listed ({len(diffs)} < {allowed}): "
                   f"lower the count in {os.path.basename(a.known)}")
     for name in known:
-        if name not in files:
+        if name not in [f[0] for f in files]:
             print(f"note: {name} is listed in the known differences but not in the corpus")
     if failed:
         print("\nFAILED:\n  " + "\n  ".join(failed))
         return 1
-    print(f"\nOK: {len(files)} files match sysdig" +
+    print(f"\nOK: {len(files)} comparisons (files x variants) match sysdig" +
           (f" (known differences: {', '.join(f'{k}: {v}' for k, v in categories.items())})"
            if any(known.values()) else ""))
     return 0
