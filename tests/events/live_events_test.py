@@ -17,6 +17,9 @@
                print, in the format, and the read/write calls are dropped in
                the kernel (fewer than 1,000 kernel events reach user space
                instead of more than 8,000).
+  rate         the child makes 25,000 write() calls a second for 4 s (50,000
+               events/s); the capture, all in user space (a filter on an fd
+               number no call uses), must count them all with zero drops.
 
 Exit 0 = pass, 1 = fail, 77 = skipped (not root, no BPF); with CI=true a
 missing prerequisite fails instead of skipping.
@@ -80,6 +83,20 @@ c = socket.socket(); c.connect(("127.0.0.1", srv.getsockname()[1])); a, _ = srv.
 for _ in range(2000):
     os.write(c.fileno(), b"x"); os.read(a.fileno(), 1)
 print(json.dumps({"sport": srv.getsockname()[1], "cport": c.getsockname()[1]}), flush=True)
+'''
+
+RATE_CHILD = r'''
+import os, sys, time
+sys.stdin.readline()
+fd = os.open("/dev/null", os.O_WRONLY)
+calls, start = 0, time.monotonic()
+while True:
+    elapsed = time.monotonic() - start
+    if elapsed >= 4: break
+    while calls < elapsed * 25000:   # paced: 25,000 calls/s
+        os.write(fd, b"x"); calls += 1
+    time.sleep(0.001)
+print(calls, flush=True)
 '''
 
 
@@ -276,16 +293,42 @@ def case_filtered(vedetta):
     return c
 
 
+def case_rate(vedetta):
+    child = subprocess.Popen([sys.executable, "-c", RATE_CHILD], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        run = Run(vedetta, child.pid, [f"proc.pid={child.pid} and fd.num=9999"])
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        calls = int(child.stdout.readline())
+        child.wait(timeout=20)
+        out, err = run.stop()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    print(f"{calls} write calls in 4 s; stderr: {err.strip()}", flush=True)
+    c = Checker(out.splitlines())
+    m = re.search(r"(\d+) kernel events, (\d+) drops", err)
+    c.check(bool(m), "the exit line counts kernel events and drops")
+    if m:
+        events, drops = int(m.group(1)), int(m.group(2))
+        c.check(drops == 0, f"no drops at {calls * 2 / 4:.0f} events/s ({drops} drops)")
+        c.check(events >= 2 * calls, f"every call captured ({events} events for {calls} calls)")
+    c.check(calls >= 95000, f"the load was offered ({calls} calls, 100,000 planned)")
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vedetta", required=True)
-    ap.add_argument("case", choices=["network", "short_lived", "filtered"])
+    ap.add_argument("case", choices=["network", "short_lived", "filtered", "rate"])
     a = ap.parse_args()
     if os.geteuid() != 0:
         skip_or_fail("needs root to load BPF programs")
     try:
         cases = {"network": case_network, "short_lived": case_short_lived,
-                 "filtered": case_filtered}
+                 "filtered": case_filtered, "rate": case_rate}
         c = cases[a.case](a.vedetta)
     except Skip as e:
         skip_or_fail(str(e))
