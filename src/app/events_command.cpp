@@ -136,6 +136,35 @@ bool may_load_bpf() {
   return has(21) || (has(39) && has(38));  // CAP_SYS_ADMIN; CAP_BPF + CAP_PERFMON
 }
 
+// With -v, every 10 seconds: the rate and the drops per reason since the
+// last line, on stderr.
+class StatsLine {
+ public:
+  explicit StatsLine(std::chrono::steady_clock::time_point start) : last_(start) {}
+
+  void maybe_print(const events::LiveCounters& c, const SyscallCaptureDrops& d, uint64_t printed) {
+    auto now = std::chrono::steady_clock::now();
+    double secs = std::chrono::duration<double>(now - last_).count();
+    if (secs < 10) return;
+    uint64_t events = c.syscall_events + c.process_events;
+    std::fprintf(stderr,
+                 "vedetta: events: stats: %.0f kernel events/s, %llu printed; drops since the "
+                 "last line: syscall ring buffer full %llu, process ring buffer full %llu\n",
+                 double(events - events_) / secs, static_cast<unsigned long long>(printed),
+                 static_cast<unsigned long long>(d.ringbuf_full - drops_.ringbuf_full),
+                 static_cast<unsigned long long>(d.process_ringbuf_full -
+                                                 drops_.process_ringbuf_full));
+    last_ = now;
+    events_ = events;
+    drops_ = d;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_;
+  uint64_t events_ = 0;
+  SyscallCaptureDrops drops_{};
+};
+
 int run_live(const EventsArgs& a) {
   if (!may_load_bpf())
     throw UserError(
@@ -201,6 +230,7 @@ int run_live(const EventsArgs& a) {
   auto on_syscall = [&](const vedetta_syscall_event& k) { live.add(k); };
   auto on_process = [&](const vedetta_process_event& k) { live.add(k); };
   auto start = std::chrono::steady_clock::now();
+  StatsLine stats(start);
   // Events of both ring buffers are held this long, then printed in time order.
   constexpr uint64_t kReorderNs = 50'000'000;
   while (!g_stop && !done) {
@@ -211,6 +241,7 @@ int run_live(const EventsArgs& a) {
     uint64_t now = event_clock_now_ns();
     live.release(now > kReorderNs ? now - kReorderNs : 0, sink);
     std::fflush(stdout);
+    if (a.verbose) stats.maybe_print(live.counters(), capture->drops(), printed);
   }
   // What the kernel still holds, then everything buffered.
   if (!done) capture->poll(0, on_syscall, on_process);
