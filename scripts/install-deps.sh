@@ -13,6 +13,8 @@ PACKAGES=(
   tshark softflowd nfdump
   # benchmarks (bench/): GNU time for max RSS, editcap/capinfos, profilers
   time wireshark-common valgrind linux-perf
+  # bench/events/workload.sh: the workload and the tracers compared
+  redis-server redis-tools bpftrace strace
 )
 
 missing=()
