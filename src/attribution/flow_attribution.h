@@ -45,6 +45,8 @@ class FlowAttribution {
   void drain();
   FlowProcesses lookup(const Flow& flow);
   AttributionStats stats() const;
+  // The process as the table knows it now (null if it does not).
+  ProcessRef current_process(uint32_t pid) const { return processes_.find(pid); }
   Source source() const { return source_; }
   // Namespaces whose sockets could not be read, each said once.
   std::vector<std::string> take_warnings() { return scanner_.take_warnings(); }

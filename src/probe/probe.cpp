@@ -84,6 +84,7 @@ void Probe::drain_attribution() {
 void Probe::write_processes() {
   uint64_t now = wall_us();
   activity_.expire(now, kProcessIdleUs);
+  activity_.refresh([this](uint32_t pid) { return attribution_->current_process(pid); });
   activity_.write_file(options_.processes_json, now);
 }
 

@@ -43,6 +43,11 @@ void ProcessActivity::on_export(const FlowExport& e) {
     add(e.server_process, e.flow, first, e.delta_out_bytes(), e.delta_in_bytes());
 }
 
+void ProcessActivity::refresh(const std::function<ProcessRef(uint32_t pid)>& current) {
+  for (auto& [pid, a] : by_pid_)
+    if (ProcessRef now = current(pid)) a.process = std::move(now);
+}
+
 void ProcessActivity::expire(uint64_t now_us, uint64_t idle_us) {
   for (auto it = by_pid_.begin(); it != by_pid_.end();) {
     if (it->second.last_us + idle_us < now_us) it = by_pid_.erase(it);

@@ -4,6 +4,7 @@
 // so a flow counts once it is first exported (idle, lifetime or close
 // timeout) and its bytes as each export reports them.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -23,6 +24,9 @@ class ProcessActivity {
   // Replaces `path` atomically (PATH.tmp, then rename), so a reader never
   // sees half a file. Throws UserError naming the file.
   void write_file(const std::string& path, uint64_t now_us) const;
+  // Replaces each process's snapshot with what `current` says of it now
+  // (null: nothing newer), so that "exited" is today's news.
+  void refresh(const std::function<ProcessRef(uint32_t pid)>& current);
   // Forgets processes with no flow exported for `idle_us`.
   void expire(uint64_t now_us, uint64_t idle_us);
   size_t size() const { return by_pid_.size(); }
