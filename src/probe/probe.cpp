@@ -1,5 +1,7 @@
 #include "probe/probe.h"
 
+#include <sys/stat.h>
+
 #include <ctime>
 #include <cstdio>
 
@@ -11,6 +13,15 @@ namespace {
 // Processes with no flow exported for this long leave --processes-json.
 constexpr uint64_t kProcessIdleUs = 600'000'000;
 constexpr double kProcessesEveryS = 1;
+
+// The file is replaced by rename, so its directory is what must exist (and
+// be writable by --user, which only the first write, after the drop, shows).
+void check_output_directory(const std::string& path) {
+  std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw UserError(format("--processes-json '%s': no such directory '%s'", path.c_str(), dir.c_str()));
+}
 
 double now_s() {
   timespec ts;
@@ -48,6 +59,7 @@ Probe::Probe(ProbeOptions options) : options_(std::move(options)) {
   if (!options_.processes_json.empty() && !attribution_)
     throw UserError("--processes-json needs process attribution: live interfaces, --events "
                     "auto, ebpf or poll");
+  if (!options_.processes_json.empty()) check_output_directory(options_.processes_json);
 
   table_ = std::make_unique<FlowTable>(options_.flows,
                                        [this](Flow& f, ExportReason r) { on_export(f, r); });
