@@ -47,6 +47,7 @@ EXAMPLES:
   vedetta probe -i trace.pcap --json - | head  # replay a capture, JSON lines
   vedetta probe -i trace.pcap -T "%IPV4_SRC_ADDR %L4_SRC_PORT %IPV4_DST_ADDR %L4_DST_PORT %IN_PKTS %IN_BYTES %L7_PROTO_NAME"
   vedetta probe -i trace.pcap -d 0 -t 0 --tcp-close-timeout 0   # ndpiReader-like: flows end with the file
+  vedetta probe -i any -q --json flows.json --processes-json /tmp/processes.json   # flows and processes
 
 Timeouts are in seconds of packet time; 0 turns one off. IN_/OUT_ counters are
 IP bytes since the flow's previous export; INITIATOR_/RESPONDER_ are totals.

@@ -109,6 +109,8 @@ int NamespaceDiagSockets::get(uint32_t netns, const std::string& ns_path, std::s
   if (netns == own_netns_) {
     fd = open_diag_socket();
     if (fd < 0) error = format("netlink sock_diag socket: %s", strerror(errno));
+  } else if (own_ns_fd_ < 0) {
+    error = "/proc/thread-self/ns/net could not be opened: no way back from another namespace";
   } else {
     int ns_fd = open(ns_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (ns_fd < 0) {

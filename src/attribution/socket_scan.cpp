@@ -64,15 +64,24 @@ void SocketScanner::scan(ProcessTable& processes, SocketMap& sockets, uint64_t n
   std::vector<uint32_t> scanned;
   for (const auto& [netns, ns_path] : ns_path_) {
     std::string error;
+    std::vector<DiagSocket> found;
     int fd = diag_.get(netns, ns_path, error);
+    if (fd >= 0) {
+      try {
+        found = dump_inet_sockets(fd);
+      } catch (const UserError& e) {
+        error = e.what();
+        fd = -1;
+      }
+    }
     if (fd < 0) {
-      if (warned_.insert(std::to_string(netns)).second)
+      if (warned_.insert(netns).second)
         warnings_.push_back(format("sockets of network namespace %u not scanned: %s", netns,
                                    error.c_str()));
       continue;
     }
     scanned.push_back(netns);
-    for (const DiagSocket& s : dump_inet_sockets(fd)) {
+    for (const DiagSocket& s : found) {
       auto holder = holder_by_inode_.find(s.inode);
       if (holder == holder_by_inode_.end()) continue;  // held by no process we can see
       ProcessRef p = current_process(processes, holder->second.pid, track_processes);

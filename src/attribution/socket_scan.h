@@ -57,7 +57,7 @@ class SocketScanner {
   std::unordered_map<uint32_t, std::string> ns_path_;  // netns → /proc/PID/ns/net to enter it
   std::vector<uint32_t> alive_;
   std::unordered_map<uint64_t, Seen> previous_;
-  std::set<std::string> warned_;
+  std::set<uint32_t> warned_;  // namespaces already warned about
   std::vector<std::string> warnings_;
   SocketScanStats stats_;
 };
