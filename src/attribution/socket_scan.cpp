@@ -61,6 +61,7 @@ void SocketScanner::scan(ProcessTable& processes, SocketMap& sockets, uint64_t n
     read_process(pid_text, static_cast<uint32_t>(std::strtoul(pid_text.c_str(), nullptr, 10)));
 
   std::unordered_map<uint64_t, Seen> current;
+  std::unordered_map<uint32_t, ProcessRef> process_of;  // read once per scan, not per socket
   std::vector<uint32_t> scanned;
   for (const auto& [netns, ns_path] : ns_path_) {
     std::string error;
@@ -84,8 +85,11 @@ void SocketScanner::scan(ProcessTable& processes, SocketMap& sockets, uint64_t n
     for (const DiagSocket& s : found) {
       auto holder = holder_by_inode_.find(s.inode);
       if (holder == holder_by_inode_.end()) continue;  // held by no process we can see
-      ProcessRef p = current_process(processes, holder->second.pid, track_processes);
-      sockets.seed(netns, s.l4_proto, s.local, s.remote, std::move(p), holder->second.fd, now_ns);
+      uint32_t pid = holder->second.pid;
+      auto known = process_of.find(pid);
+      if (known == process_of.end())
+        known = process_of.emplace(pid, current_process(processes, pid, track_processes)).first;
+      sockets.seed(netns, s.l4_proto, s.local, s.remote, known->second, holder->second.fd, now_ns);
       current.emplace(s.inode, Seen{netns, s});
     }
   }

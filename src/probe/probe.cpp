@@ -93,11 +93,19 @@ void Probe::drain_attribution() {
     std::fprintf(stderr, "vedetta: warning: %s\n", w.c_str());
 }
 
-void Probe::write_processes() {
+void Probe::write_processes(bool at_start) {
   uint64_t now = wall_us();
   activity_.expire(now, kProcessIdleUs);
   activity_.refresh([this](uint32_t pid) { return attribution_->current_process(pid); });
-  activity_.write_file(options_.processes_json, now);
+  try {
+    activity_.write_file(options_.processes_json, now);
+    processes_write_failed_ = false;
+  } catch (const UserError& e) {
+    if (at_start) throw;
+    // Later (disk full...), the flows matter more: say it once, keep trying.
+    if (!processes_write_failed_) std::fprintf(stderr, "vedetta: warning: %s\n", e.what());
+    processes_write_failed_ = true;
+  }
 }
 
 void Probe::on_export(Flow& f, ExportReason reason) {
@@ -147,7 +155,7 @@ void Probe::run() {
   started_ = now_s();
   // A first (empty) file now: a directory the user cannot write to is an
   // error at start, not a surprise later.
-  if (!options_.processes_json.empty()) write_processes();
+  if (!options_.processes_json.empty()) write_processes(/*at_start=*/true);
   last_processes_write_ = started_;
   double next_stats = started_ + options_.stats_interval_s;
   RawPacket raw;
@@ -170,7 +178,7 @@ void Probe::run() {
       last_drain_ = t;
     }
     if (!options_.processes_json.empty() && t >= last_processes_write_ + kProcessesEveryS) {
-      write_processes();
+      write_processes(false);
       last_processes_write_ = t;
     }
     if (options_.duration_s > 0 && t - started_ >= options_.duration_s) break;
@@ -182,7 +190,7 @@ void Probe::run() {
   if (attribution_) drain_attribution();
   table_->flush(ExportReason::kShutdown);
   for (auto& s : sinks_) s->flush();
-  if (!options_.processes_json.empty()) write_processes();
+  if (!options_.processes_json.empty()) write_processes(false);
 }
 
 AnomalyCounters Probe::anomalies() const {

@@ -71,7 +71,9 @@ class Probe {
   void process(const RawPacket& raw, size_t source);
   void open_attribution();
   void drain_attribution();
-  void write_processes();
+  // Throws at start (a directory --user cannot write to); later failures
+  // are a warning on stderr.
+  void write_processes(bool at_start);
 
   ProbeOptions options_;
   std::unique_ptr<CaptureGroup> inputs_;
@@ -82,6 +84,7 @@ class Probe {
   std::string attribution_warning_;
   ProcessActivity activity_;
   double last_processes_write_ = 0;
+  bool processes_write_failed_ = false;
   double last_drain_ = 0;
   std::vector<std::unique_ptr<FlowSink>> sinks_;
   ProbeCounters counters_;
