@@ -71,8 +71,41 @@ void SocketMap::record(const Key& key, const vedetta_syscall_event& e, bool clos
                                   : static_cast<int64_t>(e.args[0]));
   o.last_ns = e.ts_ns;
   o.closed = closing;
-  if (std::find(namespaces_.begin(), namespaces_.end(), key.netns) == namespaces_.end())
-    namespaces_.push_back(key.netns);
+  o.from_scan = false;
+  note_namespace(key.netns);
+}
+
+void SocketMap::note_namespace(uint32_t netns) {
+  if (std::find(namespaces_.begin(), namespaces_.end(), netns) == namespaces_.end())
+    namespaces_.push_back(netns);
+}
+
+void SocketMap::close_key(const Key& key, uint64_t ts_ns) {
+  auto it = sockets_.find(key);
+  if (it == sockets_.end()) return;
+  it->second.closed = true;
+  it->second.last_ns = ts_ns;
+}
+
+void SocketMap::seed(uint32_t netns, uint8_t l4_proto, const Endpoint& local,
+                     const Endpoint& remote, ProcessRef process, int32_t fd, uint64_t now_ns) {
+  auto [it, added] = sockets_.try_emplace(Key{netns, l4_proto, local, remote});
+  SocketOwner& o = it->second;
+  if (!added && !o.from_scan && !o.closed) return;
+  o = SocketOwner{};
+  o.process = std::move(process);
+  o.tid = o.process ? o.process->pid : 0;
+  o.fd = fd;
+  o.last_ns = now_ns;
+  o.from_scan = true;
+  note_namespace(netns);
+}
+
+void SocketMap::mark_closed(uint32_t netns, uint8_t l4_proto, const Endpoint& local,
+                            const Endpoint& remote, uint64_t now_ns) {
+  Key k{netns, l4_proto, local, remote};
+  auto it = sockets_.find(k);
+  if (it != sockets_.end() && it->second.from_scan) close_key(k, now_ns);
 }
 
 void SocketMap::on_syscall_event(const vedetta_syscall_event& e) {
@@ -91,11 +124,7 @@ void SocketMap::on_syscall_event(const vedetta_syscall_event& e) {
   k.remote = endpoint_of(s.family, s.remote_addr, s.remote_port);
   ++stats_.events;
   if (closing) {
-    auto it = sockets_.find(k);
-    if (it != sockets_.end()) {
-      it->second.closed = true;
-      it->second.last_ns = e.ts_ns;
-    }
+    close_key(k, e.ts_ns);
     return;
   }
   record(k, e, false);

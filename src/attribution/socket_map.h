@@ -25,6 +25,7 @@ struct SocketOwner {
   int32_t fd = -1;
   uint64_t last_ns = 0;            // boot clock of that call
   bool closed = false;
+  bool from_scan = false;          // found by a socket scan, not named by an event
   std::vector<uint32_t> others;    // other processes that used it (forked children...)
 };
 
@@ -40,6 +41,15 @@ class SocketMap {
   explicit SocketMap(ProcessTable& processes) : processes_(processes) {}
 
   void on_syscall_event(const vedetta_syscall_event& e);
+
+  // A socket found by a scan (sock_diag + /proc/PID/fd) instead of an
+  // event. An owner an event named is kept (events are exact and newer);
+  // one a previous scan found is replaced.
+  void seed(uint32_t netns, uint8_t l4_proto, const Endpoint& local, const Endpoint& remote,
+            ProcessRef process, int32_t fd, uint64_t now_ns);
+  // A scanned socket that is gone.
+  void mark_closed(uint32_t netns, uint8_t l4_proto, const Endpoint& local,
+                   const Endpoint& remote, uint64_t now_ns);
 
   // The owner of the socket whose local end is `local` and remote end
   // `remote`, or null. `netns` 0 = any namespace.
@@ -62,6 +72,8 @@ class SocketMap {
   };
 
   void record(const Key& key, const vedetta_syscall_event& e, bool closing);
+  void close_key(const Key& key, uint64_t ts_ns);
+  void note_namespace(uint32_t netns);
   const SocketOwner* lookup(const Key& key);
 
   ProcessTable& processes_;

@@ -47,7 +47,7 @@ bool has_mac(const Flow& f) {
 }
 
 // Process fields: "SRC" is the client end, "DST" the server end (ntop's ids).
-#define PROCESS_FIELDS(SIDE, member, ID_PID, ID_NAME, ID_USER, ID_PPID, ID_PNAME, ID_UID, ID_CMD, ID_EXE)          \
+#define PROCESS_FIELDS(SIDE, member, ID_PID, ID_NAME, ID_USER, ID_PPID, ID_PNAME, ID_UID, ID_CMD, ID_EXE, ID_CONTAINER, ID_CGROUP) \
   {SIDE "_PROC_PID", ID_PID, "Process id at the " #member " end",                                  \
    [](const E& e, W& w) { if (e.member) w.number(e.member->pid); }},                            \
   {SIDE "_PROC_NAME", ID_NAME, "Process name at the " #member " end",                              \
@@ -63,7 +63,11 @@ bool has_mac(const Flow& f) {
   {SIDE "_PROC_CMDLINE", ID_CMD, "Command line of that process",                               \
    [](const E& e, W& w) { if (e.member && !e.member->cmdline.empty()) w.text(e.member->cmdline); }}, \
   {SIDE "_PROC_EXE", ID_EXE, "Program path of that process",                                       \
-   [](const E& e, W& w) { if (e.member && !e.member->exe.empty()) w.text(e.member->exe); }}
+   [](const E& e, W& w) { if (e.member && !e.member->exe.empty()) w.text(e.member->exe); }},    \
+  {SIDE "_PROC_CONTAINER_ID", ID_CONTAINER, "Container of that process: 12-hex id, else its cgroup", \
+   [](const E& e, W& w) { if (e.member && !e.member->container_id.empty()) w.text(e.member->container_id); }}, \
+  {SIDE "_PROC_CGROUP", ID_CGROUP, "Control group of that process (from /proc/PID/cgroup)",    \
+   [](const E& e, W& w) { if (e.member && !e.member->cgroup.empty()) w.text(e.member->cgroup); }}
 
 const std::vector<FieldDef> kFields = {
     {"FLOW_ID", 148, "Flow identifier, unique for the run",
@@ -164,8 +168,8 @@ const std::vector<FieldDef> kFields = {
      [](const E& e, W& w) { if (!e.flow.dpi.host.empty()) w.text(e.flow.dpi.host); }},
     {"TUNNEL", own(13), "Tunnel the flow was carried in: GTP, TZSP, CAPWAP",
      [](const E& e, W& w) { if (e.flow.tunnel != Tunnel::kNone) w.text(tunnel_name(e.flow.tunnel)); }},
-    PROCESS_FIELDS("SRC", client_process, 57640, 57641, 57844, 57845, 57846, 57897, 58028, own(14)),
-    PROCESS_FIELDS("DST", server_process, 57847, 57848, 57849, 57850, 57851, 57898, 58029, own(15)),
+    PROCESS_FIELDS("SRC", client_process, 57640, 57641, 57844, 57845, 57846, 57897, 58028, own(14), 58030, own(16)),
+    PROCESS_FIELDS("DST", server_process, 57847, 57848, 57849, 57850, 57851, 57898, 58029, own(15), 58031, own(17)),
 };
 
 }  // namespace

@@ -260,5 +260,23 @@ TEST(Fields, TableTextIsTerminalSafe) {
   EXPECT_EQ(field_text(*find_field("IPV6_SRC_ADDR"), e), "");
 }
 
+TEST(Fields, ContainerAndCgroupOfEachEndAndNothingWhenUnknown) {
+  Flow f = tcp_flow();
+  auto client = std::make_shared<ProcessInfo>();
+  client->pid = 4242;
+  client->cgroup = "/docker/3f0a5b0c8e2d4f6a9b1c7d3e5f2a4b6c8d0e1f3a5b7c9d2e4f6a8b0c1d3e5f7a";
+  client->container_id = "3f0a5b0c8e2d";
+  auto server = std::make_shared<ProcessInfo>();  // on the host: no group, no container
+  server->pid = 1;
+  json j = render(FlowExport{f, ExportReason::kIdle, nullptr, "eth1", 1, client, server});
+  EXPECT_EQ(j["SRC_PROC_CONTAINER_ID"], "3f0a5b0c8e2d");
+  EXPECT_EQ(j["SRC_PROC_CGROUP"], client->cgroup);
+  EXPECT_EQ(find_field("SRC_PROC_CONTAINER_ID")->id, 58030u);  // ntop's ids
+  EXPECT_EQ(find_field("DST_PROC_CONTAINER_ID")->id, 58031u);
+  EXPECT_FALSE(j.contains("DST_PROC_CONTAINER_ID"));
+  EXPECT_FALSE(j.contains("DST_PROC_CGROUP"));
+  EXPECT_EQ(j["DST_PROC_PID"], 1);
+}
+
 }  // namespace
 }  // namespace vedetta
