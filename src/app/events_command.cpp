@@ -19,6 +19,7 @@
 #include "events/live_events.h"
 #include "events/proc_snapshot.h"
 #include "events/scap_reader.h"
+#include "events/scap_writer.h"
 #include "events/state_tracker.h"
 #include "events/thread_table.h"
 
@@ -27,6 +28,8 @@ namespace {
 
 struct EventsArgs {
   std::string read_path;
+  std::string write_path;   // -w: events go to this .scap file instead of stdout
+  bool compress = false;    // -z: gzip the -w file
   uint64_t max_events = 0;  // 0 = all
   // Live capture only.
   double max_seconds = 0;  // 0 = until Ctrl-C / SIGTERM
@@ -38,19 +41,26 @@ struct EventsArgs {
 };
 
 constexpr const char* kEventsFooter = R"(
-USAGE: vedetta events -r FILE [-n N]
+USAGE: vedetta events -r FILE [-n N] [-w OUT.scap [-z]]
        vedetta events [-n N] [-M SECONDS] [--pid PID] [-s SNAPLEN] [-v]   (live, as root)
+       vedetta events -w OUT.scap [-z] [-M SECONDS] [--pid PID] ...      (live, to a file)
 EXAMPLES:
   vedetta events -r trace.scap            # every event, sysdig's default line
   vedetta events -r trace.scap.gz -n 20   # the first 20 events (gzip files are read as is)
   sudo vedetta events -M 10               # live: 10 seconds of network and process events
   sudo vedetta events --pid 1234 -n 100   # live: one process, the first 100 events
+  sudo vedetta events -M 10 -w trace.scap # live: 10 seconds written to a capture file
+  sysdig -r trace.scap                    # ...which sysdig reads too (and vedetta -r)
+  vedetta events -r big.scap -n 1000 -w head.scap.gz -z   # the first 1000 events, gzipped
 
 Lines read like sysdig's: evt.num time cpu process (tid) direction type args.
 Times are in the local time zone (TZ=UTC for UTC). Live capture needs root
 and eBPF; it covers socket, connect, accept, accept4, bind, listen, sendto,
 recvfrom, sendmsg, recvmsg, read, write, close, shutdown, and process
-creation (clone), execve and exit.)";
+creation (clone), execve and exit.
+With -w the events go to the file (sysdig's .scap format: machine, threads
+and their open fds, then the events; -z compresses it with gzip) and one
+line on stderr says how many were written.)";
 
 volatile std::sig_atomic_t g_stop = 0;
 void on_stop_signal(int) { g_stop = 1; }
@@ -69,6 +79,14 @@ void report_skipped(const std::string& path, const events::ReaderCounters& c) {
   add(c.orphan_fd_lists, "fd lists of unlisted threads");
   if (!parts.empty())
     std::fprintf(stderr, "vedetta: events: %s: %s\n", path.c_str(), parts.c_str());
+}
+
+// -w: the file is complete once this returns; one line on stderr says what it holds.
+void finish_writing(events::ScapWriter& writer) {
+  writer.close();
+  std::fprintf(stderr, "vedetta: events: wrote %llu events to %s (%llu bytes of capture data)\n",
+               static_cast<unsigned long long>(writer.events_written()), writer.path().c_str(),
+               static_cast<unsigned long long>(writer.bytes_written()));
 }
 
 // Whether this process may load tracing BPF programs: root, CAP_SYS_ADMIN,
@@ -111,6 +129,11 @@ int run_live(const EventsArgs& a) {
   live.seed(snapshot);
   events::StateTracker tracker(threads);
   events::OutputFilter filter;
+  // Created while still root (the file may go where only root writes), and
+  // holding the /proc snapshot as the capture's process and fd lists.
+  std::unique_ptr<events::ScapWriter> writer;
+  if (!a.write_path.empty())
+    writer = std::make_unique<events::ScapWriter>(a.write_path, snapshot, a.compress);
   // BPF is loaded and /proc was read: run as an unprivileged user, keeping
   // only CAP_SYS_PTRACE, which reading /proc/PID/cwd of other users'
   // processes (first seen in an event) needs.
@@ -134,10 +157,15 @@ int run_live(const EventsArgs& a) {
   std::string line;
   auto sink = [&](const events::Event& e) {
     tracker.apply(e);
-    if (done || !filter.should_print(e)) return;
+    if (done || (!writer && !filter.should_print(e))) return;
     if (a.only_pid) {  // process events come for every process
       const events::ThreadInfo* th = threads.find(e.tid);
       if (!th || th->pid != static_cast<int64_t>(a.only_pid)) return;
+    }
+    if (writer) {
+      writer->write(e);
+      if (a.max_events && writer->events_written() >= a.max_events) done = true;
+      return;
     }
     line = events::format_default_line(e, threads);
     line += '\n';
@@ -163,6 +191,7 @@ int run_live(const EventsArgs& a) {
   if (!done) capture->poll(0, on_syscall, on_process);
   live.flush(sink);
   std::fflush(stdout);
+  if (writer) finish_writing(*writer);
 
   SyscallCaptureDrops d = capture->drops();
   const events::LiveCounters& c = live.counters();
@@ -195,6 +224,9 @@ int run(const EventsArgs& a) {
   threads.seed(reader->metadata());
   events::StateTracker tracker(threads);
   events::OutputFilter filter;
+  std::unique_ptr<events::ScapWriter> writer;
+  if (!a.write_path.empty())
+    writer = std::make_unique<events::ScapWriter>(a.write_path, reader->metadata(), a.compress);
   // BPF is loaded and /proc was read: run as an unprivileged user, keeping
   // only CAP_SYS_PTRACE, which reading /proc/PID/cwd of other users'
   // processes (first seen in an event) needs.
@@ -213,6 +245,11 @@ int run(const EventsArgs& a) {
       throw UserError(format("events: %s: %s (%llu events read before it)", a.read_path.c_str(),
                              reader->error().c_str(), static_cast<unsigned long long>(e.num)));
     }
+    if (writer) {  // every event, as read: the state is rebuilt by whoever reads the copy
+      writer->write(e);
+      if (a.max_events && writer->events_written() >= a.max_events) break;
+      continue;
+    }
     tracker.apply(e);
     if (!filter.should_print(e)) continue;
     line = events::format_default_line(e, threads);
@@ -220,6 +257,7 @@ int run(const EventsArgs& a) {
     std::fwrite(line.data(), 1, line.size(), stdout);
     if (a.max_events && ++printed >= a.max_events) break;
   }
+  if (writer) finish_writing(*writer);
   report_skipped(a.read_path, reader->counters());
   return 0;
 }
@@ -232,7 +270,10 @@ std::function<int()> add_events_command(CLI::App& app) {
       "events", "System events like sysdig: read a .scap capture (-r), or capture live (eBPF)");
   cmd->footer(kEventsFooter);
   cmd->add_option("-r,--read", args->read_path, "Capture file to read (.scap, plain or gzip)");
-  cmd->add_option("-n,--count", args->max_events, "Stop after printing N events");
+  cmd->add_option("-n,--count", args->max_events, "Stop after printing (or writing) N events");
+  cmd->add_option("-w,--write", args->write_path,
+                  "Write the events to this .scap file (sysdig's format) instead of printing them");
+  cmd->add_flag("-z,--compress", args->compress, "With -w: gzip the file")->needs("--write");
   auto* m = cmd->add_option("-M,--seconds", args->max_seconds,
                             "Live: stop after this many seconds (default: Ctrl-C/SIGTERM)")
                 ->check(CLI::Range(0.0, 1e9).description("SECONDS>=0"));
@@ -249,7 +290,13 @@ std::function<int()> add_events_command(CLI::App& app) {
                 ->capture_default_str();
   auto* k = cmd->add_flag("--keep-root", args->keep_root, "Live: keep root privileges");
   for (auto* o : {m, pid, snap, v, u, k}) o->excludes("--read");
-  return [args] { return run(*args); };
+  return [args] {
+    try {
+      return run(*args);
+    } catch (const events::ScapWriteError& e) {  // -w: said like the command's other errors
+      throw UserError(std::string("events: ") + e.what());
+    }
+  };
 }
 
 }  // namespace vedetta
