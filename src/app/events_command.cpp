@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include <linux/capability.h>
@@ -216,6 +217,9 @@ int run_live(const EventsArgs& a) {
 
 int run(const EventsArgs& a) {
   if (a.read_path.empty()) return run_live(a);
+  std::error_code same_error;
+  if (!a.write_path.empty() && std::filesystem::equivalent(a.read_path, a.write_path, same_error))
+    throw UserError("events: -w " + a.write_path + " is the file -r reads: write to another file");
   std::string error;
   auto reader = events::ScapReader::open_file(a.read_path, &error);
   if (!reader) throw UserError("events: " + error);
