@@ -133,8 +133,10 @@ int run_live(const EventsArgs& a) {
   // Created while still root (the file may go where only root writes), and
   // holding the /proc snapshot as the capture's process and fd lists.
   std::unique_ptr<events::ScapWriter> writer;
-  if (!a.write_path.empty())
+  if (!a.write_path.empty()) {
+    events::read_user_database(snapshot);  // the file's user list (sysdig's user.name)
     writer = std::make_unique<events::ScapWriter>(a.write_path, snapshot, a.compress);
+  }
   // BPF is loaded and /proc was read: run as an unprivileged user, keeping
   // only CAP_SYS_PTRACE, which reading /proc/PID/cwd of other users'
   // processes (first seen in an event) needs.
