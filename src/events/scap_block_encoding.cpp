@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <cstdlib>
+
 #include "events/event_table.h"
 
 namespace vedetta::events {
