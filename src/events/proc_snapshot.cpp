@@ -1,6 +1,8 @@
 #include "events/proc_snapshot.h"
 
 #include <dirent.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -172,6 +174,15 @@ FdType fd_type_from_link(const std::string& link, uint64_t* socket_inode) {
     return FdType::kFile;
   }
   return FdType::kUnknown;
+}
+
+void read_user_database(CaptureMetadata& metadata) {
+  setpwent();
+  while (const passwd* pw = getpwent()) metadata.users.emplace(pw->pw_uid, pw->pw_name);
+  endpwent();
+  setgrent();
+  while (const group* gr = getgrent()) metadata.groups.emplace(gr->gr_gid, gr->gr_name);
+  endgrent();
 }
 
 CaptureMetadata read_proc_snapshot(const std::string& proc_root) {
