@@ -49,8 +49,11 @@ EXAMPLES:
 Lines read like sysdig's: evt.num time cpu process (tid) direction type args.
 Times are in the local time zone (TZ=UTC for UTC). Live capture needs root
 and eBPF; it covers socket, connect, accept, accept4, bind, listen, sendto,
-recvfrom, sendmsg, recvmsg, read, write, close, shutdown, and process
-creation (clone), execve and exit.)";
+recvfrom, sendmsg, recvmsg, sendmmsg, recvmmsg, read, write, readv, writev,
+shutdown, socketpair, pipe, pipe2, open, openat, openat2, dup, dup2, dup3,
+fcntl, close, close_range, and process creation (clone), execve and exit.
+Kernel threads and vedetta itself are left out. I/O done through io_uring
+is invisible to these tracepoints: -v counts its io_uring_enter calls.)";
 
 volatile std::sig_atomic_t g_stop = 0;
 void on_stop_signal(int) { g_stop = 1; }
@@ -182,6 +185,14 @@ int run_live(const EventsArgs& a) {
                  static_cast<unsigned long long>(c.events),
                  static_cast<unsigned long long>(printed),
                  static_cast<unsigned long long>(tracker.counters().threads_unknown));
+  if (a.verbose) {
+    // io_uring I/O never passes the syscall tracepoints: say how much was missed.
+    SyscallCaptureIoUring u = capture->io_uring();
+    std::fprintf(stderr,
+                 "vedetta: events: io_uring: %llu io_uring_enter calls submitting %llu "
+                 "operations (their I/O is not captured)\n",
+                 static_cast<unsigned long long>(u.enters), static_cast<unsigned long long>(u.sqes));
+  }
   return 0;
 }
 

@@ -66,6 +66,7 @@ class LiveEvents {
   void convert(const vedetta_process_event& k, const Sink& sink);
   ThreadInfo& prepare_thread(uint32_t tid, uint32_t tgid, const char* comm);
   void prepare_fd(ThreadInfo& th, int64_t fd, const vedetta_socket_info& s);
+  void close_fd_range(ThreadInfo& th, const vedetta_syscall_event& k);
   Event& begin(uint16_t type, uint64_t boot_ns, int64_t tid, uint16_t cpu);
   void emit(const Sink& sink);
   ProcInfo proc_info(int64_t pid, const ThreadInfo& th) const;

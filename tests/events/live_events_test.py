@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Live test of `vedetta events` (no -r): eBPF capture printed as sysdig lines.
 
-    live_events_test.py --vedetta PATH CASE      CASE: network | short_lived
+    live_events_test.py --vedetta PATH CASE      CASE: network | short_lived | files_and_fds
 
   network      a Python child, captured with --pid, runs a TCP server and a
                client thread on 127.0.0.1 (kernel-chosen ports), UDP
@@ -11,6 +11,12 @@
   short_lived  a child execs bash, which connects to a port of this test and
                exits at once: its connect still prints with its name, then
                its procexit.
+  files_and_fds  a Python child writes and reads a temp file, dup2's a
+               connected TCP socket and writes on the copy, uses writev/readv,
+               a pipe, a socketpair, a unix stream socket bound to a path,
+               sendmsg/recvmsg and sendmmsg/recvmmsg on UDP, close_range, and
+               one io_uring_enter: the lines must show the paths, flags, device,
+               tuples and fd names each call leaves in the fd table.
 
 Exit 0 = pass, 1 = fail, 77 = skipped (not root, no BPF); with CI=true a
 missing prerequisite fails instead of skipping.
@@ -63,6 +69,68 @@ SHORT_LIVED_CHILD = r'''
 import os, sys
 port = sys.stdin.readline().strip()
 os.execv("/bin/bash", ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port])
+'''
+
+
+FILES_CHILD = r'''
+import ctypes, json, os, socket, sys, tempfile
+sys.stdin.readline()                      # wait until vedetta captures
+libc = ctypes.CDLL(None, use_errno=True)
+out = {"pid": os.getpid()}
+d = tempfile.mkdtemp(prefix="vedetta-live-")
+path = os.path.join(d, "file.txt")
+fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o640)
+os.write(fd, b"file contents"); os.close(fd)
+fd = os.open(path, os.O_RDONLY); out["file_fd"] = fd; os.read(fd, 100); os.close(fd)
+out["path"], out["dev"] = path, os.stat(path).st_dev
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
+c = socket.socket(); c.connect(("127.0.0.1", srv.getsockname()[1])); a, _ = srv.accept()
+out["sport"], out["cport"], out["tcp_fd"], out["afd"] = (srv.getsockname()[1], c.getsockname()[1],
+                                                         c.fileno(), a.fileno())
+out["dup_fd"] = os.dup2(c.fileno(), 50)
+os.write(50, b"via dup2"); a.recv(100)
+os.writev(50, [b"vec1", b"vec2"]); os.readv(a.fileno(), [bytearray(4), bytearray(4)])
+r, w = os.pipe(); out["pipe"] = [r, w]; os.write(w, b"through pipe"); os.read(r, 100)
+s1, s2 = socket.socketpair(); out["pair"] = [s1.fileno(), s2.fileno()]
+s1.send(b"pair"); s2.recv(10)
+upath = os.path.join(d, "sock"); us = socket.socket(socket.AF_UNIX); us.bind(upath); us.listen(1)
+uc = socket.socket(socket.AF_UNIX); uc.connect(upath); ua, _ = us.accept()
+out["upath"], out["unix_fd"], out["unix_afd"] = upath, uc.fileno(), ua.fileno()
+uc.send(b"over unix"); ua.recv(100)
+rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); rx.bind(("127.0.0.1", 0))
+tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+tx.sendmsg([b"msg-", b"data"], [], 0, rx.getsockname()); rx.recvmsg(100)
+out["rx_fd"], out["tx_fd"], out["rx_port"] = rx.fileno(), tx.fileno(), rx.getsockname()[1]
+out["tx_port"] = tx.getsockname()[1]
+class iovec(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+class msghdr(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32),
+                ("iov", ctypes.POINTER(iovec)), ("iovlen", ctypes.c_size_t),
+                ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t), ("flags", ctypes.c_int)]
+class mmsghdr(ctypes.Structure):
+    _fields_ = [("hdr", msghdr), ("len", ctypes.c_uint)]
+def mmsgs(bufs):
+    msgs, iovs = (mmsghdr * len(bufs))(), (iovec * len(bufs))()
+    for i, b in enumerate(bufs):
+        iovs[i].base, iovs[i].len = ctypes.cast(b, ctypes.c_void_p), len(b)
+        msgs[i].hdr.iov, msgs[i].hdr.iovlen = ctypes.pointer(iovs[i]), 1
+    return msgs, iovs
+tx.connect(rx.getsockname())
+sent, _keep1 = mmsgs([ctypes.create_string_buffer(b"one", 3), ctypes.create_string_buffer(b"two", 3)])
+got, _keep2 = mmsgs([ctypes.create_string_buffer(16), ctypes.create_string_buffer(16)])
+out["sent"] = libc.sendmmsg(tx.fileno(), sent, 2, 0)
+out["received"] = libc.recvmmsg(rx.fileno(), got, 2, 0, None)
+lo, hi = min(r, w, *out["pair"]), max(r, w, *out["pair"])
+out["close_range"] = [lo, hi, libc.syscall(436, lo, hi, 0)]
+try:
+    os.write(w, b"after")                 # closed: the fd table must not name it
+except OSError as e:
+    out["write_after"] = e.errno
+# io_uring_enter on a bad fd: it fails, but the call (3 to submit) is counted.
+out["io_uring_enter"] = libc.syscall(426, -1, 3, 0, 0, None, 0)
+os.unlink(upath); os.unlink(path); os.rmdir(d)
+print(json.dumps(out), flush=True)
 '''
 
 
@@ -134,8 +202,10 @@ class Checker:
 LINE = r"^\d+ \d\d:\d\d:\d\d\.\d{9} \d+ "
 
 
-def case_network(vedetta):
-    child = subprocess.Popen([sys.executable, "-c", NETWORK_CHILD], stdin=subprocess.PIPE,
+def run_python_child(vedetta, code):
+    """Runs `code` in a Python child captured with --pid; it starts on "go"
+    and prints one JSON line. Returns its comm, that JSON, the lines, stderr."""
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
     try:
         with open(f"/proc/{child.pid}/comm") as f:
@@ -152,6 +222,11 @@ def case_network(vedetta):
             child.wait()
     lines = out.splitlines()
     print(f"{len(lines)} lines; stderr: {err.strip()}", flush=True)
+    return comm, info, lines, err
+
+
+def case_network(vedetta):
+    comm, info, lines, err = run_python_child(vedetta, NETWORK_CHILD)
     c = Checker(lines)
     pid, ctid = info["pid"], info["client_tid"]
     sp, cp = info["sport"], info["cport"]
@@ -228,15 +303,84 @@ def case_short_lived(vedetta):
     return c
 
 
+def case_files_and_fds(vedetta):
+    comm, info, lines, err = run_python_child(vedetta, FILES_CHILD)
+    c = Checker(lines)
+    pre = LINE + rf"{re.escape(comm)} \({info['pid']}\) "
+    path, ffd = re.escape(info["path"]), info["file_fd"]
+    c.has("openat enter: path, flags and mode",
+          pre + rf"> openat dirfd=-100\(AT_FDCWD\) name={path} "
+          rf"flags=\d+\(O_TRUNC\|O_CREAT\|O_WRONLY\|O_CLOEXEC\) mode=0640 $")
+    c.has("openat exit: the new fd named by its path, the file's device",
+          pre + rf"< openat fd={ffd}\(<f>{path}\) dirfd=-100\(AT_FDCWD\) name={path} "
+          rf"flags=\d+\(O_TRUNC\|O_CREAT\|O_WRONLY\|O_CLOEXEC\) mode=0640 dev={info['dev']:X} $")
+    c.has("write on the file", pre + rf"> write fd={ffd}\(<f>{path}\) size=13 $")
+    c.has("file data written", pre + r"< write res=13 data=file contents $")
+    c.has("read of the file", pre + rf"> read fd={ffd}\(<f>{path}\) size=100 $")
+    c.has("file data read", pre + r"< read res=13 data=file contents $")
+    c.has("close names the file", pre + rf"> close fd={ffd}\(<f>{path}\) $")
+    tup = rf"127\.0\.0\.1:{info['cport']}->127\.0\.0\.1:{info['sport']}"
+    tcp = rf"<4t>{tup}"
+    c.has("dup2 enter names the socket copied",
+          pre + rf"> dup fd={info['tcp_fd']}\({tcp}\) $")
+    c.has("dup2 exit: the copy has the socket's name", pre + rf"< dup res=50\({tcp}\) $")
+    c.has("write on the dup'ed fd", pre + rf"> write fd=50\({tcp}\) size=8 $")
+    c.has("its data", pre + r"< write res=8 data=via dup2 $")
+    c.has("writev: fd and total size", pre + rf"> writev fd=50\({tcp}\) size=8 $")
+    c.has("writev: data of the first buffer", pre + r"< writev res=8 data=vec1 $")
+    c.has("readv: size and data", pre + r"< readv res=8 size=8 data=vec1 $")
+    r, w = info["pipe"]
+    c.has("pipe: two fifo fds and the inode",
+          pre + rf"< pipe res=0 fd1={r}\(<p>\) fd2={w}\(<p>\) ino=\d+ $")
+    c.has("write on the pipe", pre + rf"> write fd={w}\(<p>\) size=12 $")
+    p1, p2 = info["pair"]
+    c.has("socketpair: two unix fds, the kernel's socket addresses",
+          pre + rf"< socketpair res=0 fd1={p1}\(<u>\) fd2={p2}\(<u>\) "
+          r"source=[0-9A-F]+ peer=[0-9A-F]+ $")
+    up = re.escape(info["upath"])
+    c.has("unix bind: the path", pre + rf"< bind res=0 addr={up} $")
+    c.has("unix connect enter: the fd named by the path",
+          pre + rf"> connect fd={info['unix_fd']}\(<u>{up}\) addr={up} $")
+    c.has("unix connect exit: the tuple with the path",
+          pre + rf"< connect res=0 tuple=[0-9a-f]+->[0-9a-f]+ {up} $")
+    c.has("unix accept: the new fd named by the tuple",
+          pre + rf"< accept fd={info['unix_afd']}\(<u>[0-9a-f]+->[0-9a-f]+ {up}\) ")
+    c.has("send on the connected unix socket names it",
+          pre + rf"> sendto fd={info['unix_fd']}\(<u>[0-9a-f]+->[0-9a-f]+ {up}\) size=9 ")
+    utup = rf"0\.0\.0\.0:{info['tx_port']}->127\.0\.0\.1:{info['rx_port']}"
+    c.has("UDP sendmsg: total size, peer from msg_name",
+          pre + rf"> sendmsg fd={info['tx_fd']}\(<4\w?>[^)]*\) size=8 tuple={utup} $")
+    c.has("UDP sendmsg exit: data of the first buffer", pre + r"< sendmsg res=8 data=msg- $")
+    c.has("UDP recvmsg: size, data and the sender",
+          pre + rf"< recvmsg res=8 size=100 data=msg-data "
+          rf"tuple=127\.0\.0\.1:{info['tx_port']}->127\.0\.0\.1:{info['rx_port']} $")
+    c.check(info["sent"] == 2 and info["received"] == 2, "sendmmsg/recvmmsg moved 2 messages")
+    c.has("sendmmsg as sysdig 0.29 shows it (no parameters)", pre + r"< sendmmsg $")
+    c.has("recvmmsg as sysdig 0.29 shows it (no parameters)", pre + r"< recvmmsg $")
+    c.check(info["close_range"][2] == 0, "close_range succeeded")
+    # sysdig 0.29 knows no close_range: a generic event, which it names <unknown>.
+    at = [i for i, l in enumerate(lines) if re.match(pre + r"< <unknown> $", l)]
+    c.check(bool(at), "close_range printed as a generic event")
+    after = [l for l in lines[at[0]:] if re.match(pre + rf"> write fd={w} ", l)] if at else []
+    c.check(bool(after) and after[0].endswith(f"> write fd={w} size=5 "),
+            "after close_range the pipe's fd is no longer in the table: "
+            + (after[0] if after else "no write line"))
+    c.check("io_uring: 1 io_uring_enter calls submitting 3 operations" in err,
+            "io_uring_enter counted on stderr (-v), with its 3 submissions")
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vedetta", required=True)
-    ap.add_argument("case", choices=["network", "short_lived"])
+    ap.add_argument("case", choices=["network", "short_lived", "files_and_fds"])
     a = ap.parse_args()
     if os.geteuid() != 0:
         skip_or_fail("needs root to load BPF programs")
     try:
-        c = case_network(a.vedetta) if a.case == "network" else case_short_lived(a.vedetta)
+        cases = {"network": case_network, "short_lived": case_short_lived,
+                 "files_and_fds": case_files_and_fds}
+        c = cases[a.case](a.vedetta)
     except Skip as e:
         skip_or_fail(str(e))
     if c.failures:
