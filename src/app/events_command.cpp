@@ -43,7 +43,7 @@ USAGE: vedetta events -r FILE [-n N]
 EXAMPLES:
   vedetta events -r trace.scap            # every event, sysdig's default line
   vedetta events -r trace.scap.gz -n 20   # the first 20 events (gzip files are read as is)
-  sudo vedetta events -M 10               # live: 10 seconds of network and process events
+  sudo vedetta events -M 10               # live: 10 seconds of system calls and process events
   sudo vedetta events --pid 1234 -n 100   # live: one process, the first 100 events
 
 Lines read like sysdig's: evt.num time cpu process (tid) direction type args.
@@ -51,7 +51,8 @@ Times are in the local time zone (TZ=UTC for UTC). Live capture needs root
 and eBPF; it covers socket, connect, accept, accept4, bind, listen, sendto,
 recvfrom, sendmsg, recvmsg, sendmmsg, recvmmsg, read, write, readv, writev,
 shutdown, socketpair, pipe, pipe2, open, openat, openat2, dup, dup2, dup3,
-fcntl, close, close_range, and process creation (clone), execve and exit.
+fcntl, close, close_range, and process creation (clone, clone3, fork,
+vfork), execve, execveat and exit.
 Kernel threads and vedetta itself are left out. I/O done through io_uring
 is invisible to these tracepoints: -v counts its io_uring_enter calls.)";
 

@@ -83,6 +83,10 @@ struct vedetta_process_event {
   __u32 child_tgid, child_tid; /* fork only */
   __u32 uid, gid;
   __s32 exit_code;      /* exit only: as wait() reports it */
+  __u32 syscall;        /* fork/exec: the call that made it (clone, clone3, fork, vfork,
+                           execve, execveat with a dirfd; x86-64 numbers), 0 = unknown */
+  __u32 pad2;
+  __u64 clone_flags;    /* clone/clone3: the clone flags */
   __u8 group_dead;      /* exit only: the last thread of the process */
   __u8 pad[3];
   /* exit only, process totals when group_dead: CPU time in ns (not ticks;

@@ -111,6 +111,7 @@ struct task_struct {
 } __attribute__((preserve_access_index));
 struct linux_binprm {
   const char* filename;
+  const char* fdpath;  // "/dev/fd/N[/path]": set by execveat with a dirfd only
 } __attribute__((preserve_access_index));
 struct iovec {
   void* iov_base;
@@ -142,6 +143,9 @@ enum {
   NR_dup3 = 292, NR_pipe2 = 293, NR_recvmmsg = 299, NR_sendmmsg = 307, NR_io_uring_enter = 426,
   NR_openat2 = 437,
 };
+// The calls that fork and exec: the process events say which one it was.
+enum { NR_clone = 56, NR_fork = 57, NR_vfork = 58, NR_execve = 59, NR_execveat = 322,
+       NR_clone3 = 435 };
 
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -556,6 +560,13 @@ static __always_inline void fill_task(struct vedetta_process_event* e, struct ta
   bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
+// The fork tracepoint runs inside the system call that caused it, in the
+// calling task: its saved registers say which call it was. (Not so for
+// exec: orig_ax reads execve there even for execveat.)
+static __always_inline struct pt_regs* current_regs(void) {
+  return (struct pt_regs*)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
 // Raw tracepoints (no tracefs needed): sched_process_fork(parent, child).
 SEC("raw_tracepoint/sched_process_fork")
 int on_fork(struct bpf_raw_tracepoint_args* ctx) {
@@ -567,6 +578,14 @@ int on_fork(struct bpf_raw_tracepoint_args* ctx) {
   e->kind = VEDETTA_PROCESS_FORK;
   e->child_tgid = BPF_CORE_READ(child, tgid);  // == tgid for a new thread
   e->child_tid = BPF_CORE_READ(child, pid);
+  struct pt_regs* regs = current_regs();
+  e->syscall = (__u32)BPF_CORE_READ(regs, orig_ax);
+  if (e->syscall == NR_clone) {
+    e->clone_flags = BPF_CORE_READ(regs, di);
+  } else if (e->syscall == NR_clone3) {  // struct clone_args starts with the flags
+    bpf_probe_read_user(&e->clone_flags, sizeof(e->clone_flags),
+                        (const void*)BPF_CORE_READ(regs, di));
+  }
   bpf_ringbuf_submit(e, 0);  // rare: deliver at once
   return 0;
 }
@@ -580,6 +599,9 @@ int on_exec(struct bpf_raw_tracepoint_args* ctx) {
   if (!e) return 0;
   fill_task(e, t);
   e->kind = VEDETTA_PROCESS_EXEC;
+  // execveat with an absolute path or AT_FDCWD is execve to the kernel.
+  e->syscall = NR_execve;
+  if (bpf_core_field_exists(bprm->fdpath) && BPF_CORE_READ(bprm, fdpath)) e->syscall = NR_execveat;
   bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
   unsigned long start = BPF_CORE_READ(t, mm, arg_start);
   unsigned long end = BPF_CORE_READ(t, mm, arg_end);

@@ -4,11 +4,13 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 
 #include "events/live_params.h"
 #include "events/live_syscall_params.h"
+#include "events/native_flags.h"
 #include "events/socket_names.h"
 
 namespace vedetta::events {
@@ -17,15 +19,17 @@ namespace {
 // PPME_* ids of the process events (event_table_spec.inc: line k holds ids
 // 2k and 2k+1); syscall events: live_syscall_params.cpp.
 namespace id {
-constexpr uint16_t kCloneX = 223, kExecveE = 292, kExecveX = 293, kProcexitE = 186;
+constexpr uint16_t kCloneX = 223, kForkX = 225, kVforkX = 227, kClone3X = 335, kExecveE = 292,
+                   kExecveX = 293, kExecveatE = 330, kExecveatX = 331, kProcexitE = 186;
 }  // namespace id
 
+constexpr uint64_t kAtEmptyPath = 0x1000;
 constexpr uint32_t kCloseRangeUnshare = 1u << 1, kCloseRangeCloexec = 1u << 2;
 
 constexpr uint16_t kAfUnix = 1, kAfInet = 2, kAfInet6 = 10, kAfNetlink = 16;
 // Clone flags in the drivers' encoding (flag_tables.cpp).
 constexpr uint32_t kClFiles = 1u << 0, kClFs = 1u << 1, kClSighand = 1u << 11, kClThread = 1u << 13,
-                   kClVm = 1u << 15;
+                   kClVm = 1u << 15, kClVfork = 1u << 27;
 
 std::string without_slash(std::string dir) {
   if (dir.size() > 1 && dir.back() == '/') dir.pop_back();
@@ -291,7 +295,23 @@ void LiveEvents::convert(const vedetta_process_event& k, const Sink& sink) {
       ProcInfo info = proc_info(k.tgid, parent);
       std::string cwd = without_slash(parent.cwd);
       std::string comm(k.comm, strnlen(k.comm, sizeof k.comm));
+      uint16_t type = id::kCloneX;
       uint32_t flags = thread ? (kClThread | kClFiles | kClVm | kClFs | kClSighand) : 0;
+      switch (k.syscall) {  // the call the kernel side saw; else guessed as above
+        case SYS_clone:
+        case SYS_clone3:
+          type = k.syscall == SYS_clone ? id::kCloneX : id::kClone3X;
+          flags = clone_flags_to_ppm(k.clone_flags);
+          break;
+        case SYS_fork:
+          type = id::kForkX;
+          flags = 0;
+          break;
+        case SYS_vfork:
+          type = id::kVforkX;
+          flags = kClVm | kClVfork;  // what vfork() asks of clone
+          break;
+      }
       if (!thread) procs_[k.child_tgid] = info;
       // The clone's exit in the parent (res = child), then in the child (res = 0).
       for (int side = 0; side < 2; ++side) {
@@ -299,7 +319,7 @@ void LiveEvents::convert(const vedetta_process_event& k, const Sink& sink) {
         int64_t tid = child ? k.child_tid : k.tid;
         int64_t pid = child ? k.child_tgid : k.tgid;
         int64_t ptid = child ? (thread ? k.ppid : k.tgid) : k.ppid;
-        Params p(begin(id::kCloneX, k.ts_ns, tid, 0));
+        Params p(begin(type, k.ts_ns, tid, 0));
         p.num<int64_t>(child ? 0 : k.child_tid);  // res
         p.str(info.exe);
         p.raw(info.args.data(), info.args.size());
@@ -334,14 +354,27 @@ void LiveEvents::convert(const vedetta_process_event& k, const Sink& sink) {
       if (info.exe.empty()) info.exe = filename;
       procs_[k.tgid] = info;
       std::string comm(k.comm, strnlen(k.comm, sizeof k.comm));
+      // execveat with a dirfd: the kernel names the file "/dev/fd/N" (with
+      // AT_EMPTY_PATH) or "/dev/fd/N/path"; the caller's own arguments are
+      // gone with its old memory when the event fires, so dirfd and flags
+      // are read back from that name (AT_SYMLINK_NOFOLLOW cannot be).
+      bool at = k.syscall == SYS_execveat && filename.rfind("/dev/fd/", 0) == 0;
       {
-        Params p(begin(id::kExecveE, k.ts_ns, k.tid, 0));
-        p.str(filename);
+        Params p(begin(at ? id::kExecveatE : id::kExecveE, k.ts_ns, k.tid, 0));
+        if (at) {
+          char* rest = nullptr;
+          int64_t dirfd = std::strtol(filename.c_str() + std::strlen("/dev/fd/"), &rest, 10);
+          p.num<int64_t>(dirfd);
+          p.str(filename);
+          p.num<uint32_t>(execveat_flags_to_ppm(*rest == '\0' ? kAtEmptyPath : 0));
+        } else {
+          p.str(filename);
+        }
         emit(sink);
       }
       ThreadInfo* after = threads_.find(k.tid);  // the sink may have changed the table
       std::string cwd = without_slash(after ? after->cwd : th.cwd);
-      Params p(begin(id::kExecveX, k.ts_ns, k.tid, 0));
+      Params p(begin(at ? id::kExecveatX : id::kExecveX, k.ts_ns, k.tid, 0));
       p.num<int64_t>(0);  // res
       p.str(info.exe);
       p.raw(info.args.data(), info.args.size());

@@ -34,6 +34,19 @@ constexpr Bit kResolveBits[] = {
     {0x20, 1u << 5},  // RESOLVE_CACHED
 };
 
+constexpr Bit kCloneBits[] = {
+    {0x400, 1u << 0},         {0x200, 1u << 1},         {0x80000000, 1u << 2},   // FILES FS IO
+    {0x8000000, 1u << 3},     {0x40000000, 1u << 4},    {0x20000, 1u << 5},      // NEWIPC NET NS
+    {0x20000000, 1u << 6},    {0x4000000, 1u << 7},     {0x8000, 1u << 8},       // NEWPID UTS PARENT
+    {0x100000, 1u << 9},      {0x2000, 1u << 10},       {0x800, 1u << 11},       // PARENT_SETTID PTRACE SIGHAND
+    {0x40000, 1u << 12},      {0x10000, 1u << 13},      {0x800000, 1u << 14},    // SYSVSEM THREAD UNTRACED
+    {0x100, 1u << 15},        {0x10000000, 1u << 20},   {0x200000, 1u << 23},    // VM NEWUSER CHILD_CLEARTID
+    {0x1000000, 1u << 24},    {0x80000, 1u << 25},      {0x4000, 1u << 27},      // CHILD_SETTID SETTLS VFORK
+    {0x2000000, 1u << 28},                                                       // NEWCGROUP
+};
+
+constexpr Bit kExecveatBits[] = {{0x1000, 1u << 0}, {0x100, 1u << 1}};  // AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW
+
 uint32_t bits_to_ppm(uint64_t flags, const Bit* table, size_t n) {
   uint32_t out = 0;
   for (size_t i = 0; i < n; ++i)
@@ -76,6 +89,14 @@ uint32_t resolve_flags_to_ppm(uint64_t resolve) {
 uint32_t open_mode_to_ppm(uint64_t flags, uint64_t mode) {
   bool creates = (flags & kOCreat) || (flags & kOTmpfile) == kOTmpfile;
   return creates ? static_cast<uint32_t>(mode & 07777) : 0;  // PPM_S_* are the octal bits
+}
+
+uint32_t clone_flags_to_ppm(uint64_t flags) {
+  return bits_to_ppm(flags, kCloneBits, std::size(kCloneBits));
+}
+
+uint32_t execveat_flags_to_ppm(uint64_t flags) {
+  return bits_to_ppm(flags, kExecveatBits, std::size(kExecveatBits));
 }
 
 uint8_t fcntl_cmd_to_ppm(uint64_t cmd) {

@@ -274,6 +274,41 @@ TEST(LiveEvents, ForkExecExitShapeTheThreadTable) {
   EXPECT_EQ(child->ptid, 50);
 }
 
+TEST(LiveEvents, ForkAndExecPrintAsTheCallThatMadeThem) {
+  Pipeline p;
+  vedetta_process_event f{};
+  f.ts_ns = 1 * kSec;
+  f.kind = VEDETTA_PROCESS_FORK;
+  f.syscall = SYS_vfork;
+  f.tgid = f.tid = 50;
+  f.child_tgid = f.child_tid = 51;
+  std::strcpy(f.comm, "make");
+  vedetta_process_event t = f;  // a thread by clone3, with the caller's flags
+  t.ts_ns = 2 * kSec;
+  t.syscall = SYS_clone3;
+  t.clone_flags = 0x100 | 0x10000;  // CLONE_VM | CLONE_THREAD
+  t.child_tgid = 50;
+  t.child_tid = 52;
+  vedetta_process_event x{};
+  x.ts_ns = 3 * kSec;
+  x.kind = VEDETTA_PROCESS_EXEC;
+  x.syscall = SYS_execveat;
+  x.tgid = x.tid = 51;
+  std::strcpy(x.comm, "cc");
+  std::strcpy(x.filename, "/dev/fd/4");  // the kernel's name: dirfd 4, AT_EMPTY_PATH
+  for (const auto* k : {&f, &t, &x}) p.live.add(*k);
+  p.run();
+  ASSERT_EQ(p.lines.size(), 6u);
+  EXPECT_EQ(p.lines[0].substr(0, 32), "0 make (50) < vfork res=51(make)");
+  EXPECT_NE(p.lines[0].find(" flags=134250496(CLONE_VM|CLONE_VFORK) "), std::string::npos)
+      << p.lines[0];
+  EXPECT_EQ(p.lines[2].substr(0, 32), "0 make (50) < clone3 res=52(make");
+  EXPECT_NE(p.lines[2].find(" flags=40960(CLONE_THREAD|CLONE_VM) "), std::string::npos)
+      << p.lines[2];
+  EXPECT_EQ(p.lines[4], "0 make (51) > execveat dirfd=4 pathname=/dev/fd/4 flags=1(AT_EMPTY_PATH) ");
+  EXPECT_EQ(p.lines[5].substr(0, 27), "0 cc (51) < execveat res=0 ");
+}
+
 TEST(LiveEvents, TimesMoveFromBootTimeToTheEpoch) {
   ThreadTable threads;
   LiveEvents live(threads, 1000);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Live test of `vedetta events` (no -r): eBPF capture printed as sysdig lines.
 
-    live_events_test.py --vedetta PATH CASE      CASE: network | short_lived | files_and_fds
+    live_events_test.py --vedetta PATH CASE
+        CASE: network | short_lived | files_and_fds | process_calls
 
   network      a Python child, captured with --pid, runs a TCP server and a
                client thread on 127.0.0.1 (kernel-chosen ports), UDP
@@ -17,6 +18,10 @@
                sendmsg/recvmsg and sendmmsg/recvmmsg on UDP, close_range, and
                one io_uring_enter: the lines must show the paths, flags, device,
                tuples and fd names each call leaves in the fd table.
+  process_calls  a Python child starts a thread, calls fork, clone3 and
+               (through subprocess) vfork directly, then replaces itself
+               with execveat(fd, "", AT_EMPTY_PATH): each prints as the call
+               it was (clone/clone3/fork/vfork/execveat) with its flags.
 
 Exit 0 = pass, 1 = fail, 77 = skipped (not root, no BPF); with CI=true a
 missing prerequisite fails instead of skipping.
@@ -131,6 +136,36 @@ except OSError as e:
 out["io_uring_enter"] = libc.syscall(426, -1, 3, 0, 0, None, 0)
 os.unlink(upath); os.unlink(path); os.rmdir(d)
 print(json.dumps(out), flush=True)
+'''
+
+
+PROCESS_CHILD = r'''
+import ctypes, json, os, subprocess, sys, threading
+sys.stdin.readline()                      # wait until vedetta captures
+libc = ctypes.CDLL(None, use_errno=True)
+out = {"pid": os.getpid()}
+t = threading.Thread(target=lambda: None); t.start(); t.join(); out["thread"] = t.native_id
+out["clone"] = os.fork()                  # glibc's fork(): the clone system call
+if out["clone"] == 0:
+    os._exit(0)
+os.waitpid(out["clone"], 0)
+out["fork"] = libc.syscall(57)            # fork(2) itself
+if out["fork"] == 0:
+    os._exit(0)
+os.waitpid(out["fork"], 0)
+args = (ctypes.c_uint64 * 8)(0, 0, 0, 0, 17, 0, 0, 0)  # clone_args: flags 0, exit_signal SIGCHLD
+out["clone3"] = libc.syscall(435, args, ctypes.sizeof(args))
+if out["clone3"] == 0:
+    os._exit(0)
+os.waitpid(out["clone3"], 0)
+out["vfork_used"] = getattr(subprocess, "_USE_VFORK", False)
+p = subprocess.Popen(["/bin/true"]); p.wait(); out["vfork"] = p.pid
+fd = os.open("/bin/true", os.O_RDONLY); out["exec_fd"] = fd
+print(json.dumps(out), flush=True)
+argv = (ctypes.c_char_p * 3)(b"true", b"via-execveat", None)
+envp = (ctypes.c_char_p * 1)(None)
+libc.syscall(322, fd, b"", argv, envp, 0x1000)  # execveat(fd, "", ..., AT_EMPTY_PATH)
+os._exit(3)                               # not reached
 '''
 
 
@@ -370,16 +405,38 @@ def case_files_and_fds(vedetta):
     return c
 
 
+def case_process_calls(vedetta):
+    comm, info, lines, err = run_python_child(vedetta, PROCESS_CHILD)
+    c = Checker(lines)
+    pre = LINE + rf"{re.escape(comm)} \({info['pid']}\) "
+    c.has("thread: clone or clone3 with CLONE_THREAD",
+          pre + rf"< clone3? res={info['thread']}\({re.escape(comm)}\) .* flags=\d+\([A-Z_|]*CLONE_THREAD")
+    c.has("glibc fork(): clone with its flags",
+          pre + rf"< clone res={info['clone']}\(.* flags=25165824\(CLONE_CHILD_CLEARTID\|CLONE_CHILD_SETTID\) ")
+    c.has("fork(2)", pre + rf"< fork res={info['fork']}\(.* flags=0 ")
+    c.has("clone3 without flags", pre + rf"< clone3 res={info['clone3']}\(.* flags=0 ")
+    if info["vfork_used"]:
+        c.has("subprocess's vfork", pre + rf"< vfork res={info['vfork']}\(.* flags=\d+\(CLONE_VM\|CLONE_VFORK\) ")
+    else:
+        print("note: this Python's subprocess does not use vfork, vfork check skipped", flush=True)
+    fd = info["exec_fd"]
+    c.has("execveat enter: dirfd, the kernel's name for the file, AT_EMPTY_PATH",
+          pre + rf"> execveat dirfd={fd}\(<f>/bin/true\) pathname=/dev/fd/{fd} flags=1\(AT_EMPTY_PATH\) $")
+    c.has("execveat exit: the new program",
+          LINE + rf"true \({info['pid']}\) < execveat res=0 exe=true args=via-execveat\. ")
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vedetta", required=True)
-    ap.add_argument("case", choices=["network", "short_lived", "files_and_fds"])
+    ap.add_argument("case", choices=["network", "short_lived", "files_and_fds", "process_calls"])
     a = ap.parse_args()
     if os.geteuid() != 0:
         skip_or_fail("needs root to load BPF programs")
     try:
         cases = {"network": case_network, "short_lived": case_short_lived,
-                 "files_and_fds": case_files_and_fds}
+                 "files_and_fds": case_files_and_fds, "process_calls": case_process_calls}
         c = cases[a.case](a.vedetta)
     except Skip as e:
         skip_or_fail(str(e))
