@@ -61,7 +61,8 @@ struct vedetta_syscall_event {
   __u32 io_size;   /* readv/writev/sendmsg/recvmsg: total of the iovec lengths */
   __u32 snap_len;  /* bytes used in snap */
   /* I/O data; the path for open/openat/openat2 and for a unix socket's
-   * address (connect, bind); the two new fds (int[2]) for pipe/socketpair. */
+   * address (connect, bind; accept: the listener's); the two new fds
+   * (int[2]) for pipe/socketpair. */
   __u8 snap[VEDETTA_SNAP_MAX + 1];
 };
 

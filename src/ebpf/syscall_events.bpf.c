@@ -356,9 +356,14 @@ static __always_inline void unix_path_bound(struct vedetta_syscall_event* e) {
 }
 
 // An iovec array: the total of its lengths (the first 16 entries: a bound
-// the verifier accepts, more than programs use), and the first bytes of the
-// first buffer, at most `len` of them (the call's result for reads).
+// the verifier accepts, more than programs use), and its data, the buffers
+// one after the other as sysdig shows them, at most `len` bytes (the call's
+// result for reads) and the snap length. The first buffer may fill the
+// snap; the next ones (up to 4 in all) go on while less than 128 bytes are
+// copied, 127 at most each: bounds the verifier can add up (< 256).
 #define IOV_SUMMED 16
+#define IOV_COPIED 4
+#define IOV_CHUNK 127
 static __always_inline void copy_iovec(struct vedetta_syscall_event* e,
                                        struct vedetta_capture_config* c,
                                        const struct iovec* iov, unsigned long count, long len) {
@@ -370,10 +375,21 @@ static __always_inline void copy_iovec(struct vedetta_syscall_event* e,
     total += n;
   }
   e->io_size = (__u32)total;
-  struct iovec first = {};
-  if (bpf_probe_read_user(&first, sizeof(first), iov)) return;
-  long n = (long)first.iov_len < len ? (long)first.iov_len : len;
-  copy_snap(e, c, first.iov_base, n);
+  long limit = len < (long)c->snaplen ? len : (long)c->snaplen;
+  struct iovec v = {};
+  if (limit <= 0 || bpf_probe_read_user(&v, sizeof(v), iov)) return;
+  copy_snap(e, c, v.iov_base, (long)v.iov_len < limit ? (long)v.iov_len : limit);
+  for (int i = 1; i < IOV_COPIED && i < count; i++) {
+    __u32 off = e->snap_len;
+    if (off >= limit || off > IOV_CHUNK) break;
+    if (bpf_probe_read_user(&v, sizeof(v), &iov[i])) break;
+    __u64 n = v.iov_len < (__u64)(limit - off) ? v.iov_len : (__u64)(limit - off);
+    if (n > IOV_CHUNK) n = IOV_CHUNK;
+    off &= IOV_CHUNK;  // no-op (checked above), a bound the verifier sees
+    n &= IOV_CHUNK;
+    if (!v.iov_base || bpf_probe_read_user(e->snap + off, n, v.iov_base)) break;
+    e->snap_len = off + n;
+  }
 }
 
 static __always_inline void copy_msg_iovec(struct vedetta_syscall_event* e,

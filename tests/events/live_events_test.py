@@ -362,8 +362,8 @@ def case_files_and_fds(vedetta):
     c.has("write on the dup'ed fd", pre + rf"> write fd=50\({tcp}\) size=8 $")
     c.has("its data", pre + r"< write res=8 data=via dup2 $")
     c.has("writev: fd and total size", pre + rf"> writev fd=50\({tcp}\) size=8 $")
-    c.has("writev: data of the first buffer", pre + r"< writev res=8 data=vec1 $")
-    c.has("readv: size and data", pre + r"< readv res=8 size=8 data=vec1 $")
+    c.has("writev: the buffers' data one after the other", pre + r"< writev res=8 data=vec1vec2 $")
+    c.has("readv: size and data", pre + r"< readv res=8 size=8 data=vec1vec2 $")
     r, w = info["pipe"]
     c.has("pipe: two fifo fds and the inode",
           pre + rf"< pipe res=0 fd1={r}\(<p>\) fd2={w}\(<p>\) ino=\d+ $")
@@ -385,7 +385,7 @@ def case_files_and_fds(vedetta):
     utup = rf"0\.0\.0\.0:{info['tx_port']}->127\.0\.0\.1:{info['rx_port']}"
     c.has("UDP sendmsg: total size, peer from msg_name",
           pre + rf"> sendmsg fd={info['tx_fd']}\(<4\w?>[^)]*\) size=8 tuple={utup} $")
-    c.has("UDP sendmsg exit: data of the first buffer", pre + r"< sendmsg res=8 data=msg- $")
+    c.has("UDP sendmsg exit: data of both buffers", pre + r"< sendmsg res=8 data=msg-data $")
     c.has("UDP recvmsg: size, data and the sender",
           pre + rf"< recvmsg res=8 size=100 data=msg-data "
           rf"tuple=127\.0\.0\.1:{info['tx_port']}->127\.0\.0\.1:{info['rx_port']} $")
