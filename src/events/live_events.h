@@ -3,8 +3,9 @@
 // SyscallCapture (ebpf/syscall_event.h) becomes the PPME_* enter or exit
 // event of its system call, its parameters encoded exactly as in a .scap
 // file, so that the state tracker and the formatter treat live events and
-// file events alike. Process events become clone exits (parent and child
-// side), execve enter/exit and procexit.
+// file events alike (the parameters: live_syscall_params.cpp). Process
+// events become the exits of clone/clone3/fork/vfork (parent and child
+// side), execve or execveat enter/exit, and procexit.
 //
 // The two kernel ring buffers are read one after the other, so events are
 // held briefly and handed on in time order (release()). Enter events are
