@@ -61,7 +61,7 @@ EXAMPLES:
   vedetta events -r trace.scap -p "%evt.num %proc.name %fd.name" evt.type=connect
   vedetta events -r trace.scap -j proc.name=curl                  # JSON lines
   sudo vedetta events -M 5 "proc.name=sshd and fd.sport=22"       # live, filtered
-  sudo vedetta events -M 10               # live: 10 seconds of network and process events
+  sudo vedetta events -M 10               # live: 10 seconds of system calls and process events
   sudo vedetta events --pid 1234 -n 100   # live: one process, the first 100 events
   sudo vedetta events -M 10 -w trace.scap # live: 10 seconds written to a capture file
   sysdig -r trace.scap                    # ...which sysdig reads too (and vedetta -r)
@@ -70,8 +70,12 @@ EXAMPLES:
 Lines read like sysdig's: evt.num time cpu process (tid) direction type args.
 Times are in the local time zone (TZ=UTC for UTC). Live capture needs root
 and eBPF; it covers socket, connect, accept, accept4, bind, listen, sendto,
-recvfrom, sendmsg, recvmsg, read, write, close, shutdown, and process
-creation (clone), execve and exit.
+recvfrom, sendmsg, recvmsg, sendmmsg, recvmmsg, read, write, readv, writev,
+shutdown, socketpair, pipe, pipe2, open, openat, openat2, dup, dup2, dup3,
+fcntl, close, close_range, and process creation (clone, clone3, fork,
+vfork), execve, execveat and exit.
+Kernel threads and vedetta itself are left out. I/O done through io_uring
+is invisible to these tracepoints: -v counts its io_uring_enter calls.
 With -w the events go to the file (sysdig's .scap format: machine, threads
 and their open fds, then the events; -z compresses it with gzip) and one
 line on stderr says how many were written.)";
@@ -116,7 +120,6 @@ class EventSelection {
   std::optional<filter::Filter> filter_;
   events::EventOutput output_;
 };
-
 volatile std::sig_atomic_t g_stop = 0;
 void on_stop_signal(int) { g_stop = 1; }
 
@@ -305,6 +308,14 @@ int run_live(const EventsArgs& a) {
                  static_cast<unsigned long long>(c.events),
                  static_cast<unsigned long long>(printed),
                  static_cast<unsigned long long>(selection.tracker().counters().threads_unknown));
+  if (a.verbose) {
+    // io_uring I/O never passes the syscall tracepoints: say how much was missed.
+    SyscallCaptureIoUring u = capture->io_uring();
+    std::fprintf(stderr,
+                 "vedetta: events: io_uring: %llu io_uring_enter calls submitting %llu "
+                 "operations (their I/O is not captured)\n",
+                 static_cast<unsigned long long>(u.enters), static_cast<unsigned long long>(u.sqes));
+  }
   return 0;
 }
 

@@ -93,20 +93,28 @@ int SyscallCapture::poll(int timeout_ms, const Handler& handler, const ProcessHa
   return n < 0 ? 0 : n;
 }
 
-SyscallCaptureDrops SyscallCapture::drops() const {
-  SyscallCaptureDrops d;
+uint64_t SyscallCapture::per_cpu_sum(const struct bpf_map* map, uint32_t key) const {
   int ncpu = libbpf_num_possible_cpus();
   std::vector<uint64_t> per_cpu(ncpu > 0 ? ncpu : 1);
-  auto sum = [&](uint32_t key) {
-    uint64_t total = 0;
-    if (bpf_map__lookup_elem(skel_->maps.drops, &key, sizeof key, per_cpu.data(),
-                             per_cpu.size() * sizeof(uint64_t), 0) == 0)
-      for (uint64_t v : per_cpu) total += v;
-    return total;
-  };
-  d.ringbuf_full = sum(VEDETTA_DROP_RINGBUF_FULL);
-  d.process_ringbuf_full = sum(VEDETTA_DROP_PROCESS_RINGBUF_FULL);
+  uint64_t total = 0;
+  if (bpf_map__lookup_elem(map, &key, sizeof key, per_cpu.data(),
+                           per_cpu.size() * sizeof(uint64_t), 0) == 0)
+    for (uint64_t v : per_cpu) total += v;
+  return total;
+}
+
+SyscallCaptureDrops SyscallCapture::drops() const {
+  SyscallCaptureDrops d;
+  d.ringbuf_full = per_cpu_sum(skel_->maps.drops, VEDETTA_DROP_RINGBUF_FULL);
+  d.process_ringbuf_full = per_cpu_sum(skel_->maps.drops, VEDETTA_DROP_PROCESS_RINGBUF_FULL);
   return d;
+}
+
+SyscallCaptureIoUring SyscallCapture::io_uring() const {
+  SyscallCaptureIoUring u;
+  u.enters = per_cpu_sum(skel_->maps.io_uring, VEDETTA_IO_URING_ENTERS);
+  u.sqes = per_cpu_sum(skel_->maps.io_uring, VEDETTA_IO_URING_SQES);
+  return u;
 }
 
 }  // namespace vedetta

@@ -11,6 +11,7 @@
 
 struct syscall_events_bpf;
 struct ring_buffer;
+struct bpf_map;
 
 namespace vedetta {
 
@@ -26,6 +27,13 @@ struct SyscallCaptureDrops {
   uint64_t process_ringbuf_full = 0;  // process events lost: ring buffer full
 };
 
+// io_uring_enter calls of the captured processes (when selected): their
+// I/O itself never passes the syscall tracepoints.
+struct SyscallCaptureIoUring {
+  uint64_t enters = 0;  // io_uring_enter calls
+  uint64_t sqes = 0;    // submission queue entries they asked to submit
+};
+
 class SyscallCapture {
  public:
   using Handler = std::function<void(const vedetta_syscall_event&)>;
@@ -39,11 +47,13 @@ class SyscallCapture {
   // `on_process` when given.
   int poll(int timeout_ms, const Handler& handler, const ProcessHandler& on_process = {});
   SyscallCaptureDrops drops() const;
+  SyscallCaptureIoUring io_uring() const;
 
  private:
   SyscallCapture() = default;
   static int on_sample(void* self, void* data, size_t size);
   static int on_process_sample(void* self, void* data, size_t size);
+  uint64_t per_cpu_sum(const struct bpf_map* map, uint32_t key) const;
 
   syscall_events_bpf* skel_ = nullptr;
   ring_buffer* ring_ = nullptr;

@@ -20,10 +20,20 @@ enum vedetta_drop_reason {
   VEDETTA_DROP_REASONS = 2,
 };
 
+/* io_uring's I/O never passes the syscall tracepoints: what can be seen is
+ * io_uring_enter itself, counted (per CPU) instead of reported. */
+enum vedetta_io_uring_counter {
+  VEDETTA_IO_URING_ENTERS = 0,  /* io_uring_enter calls */
+  VEDETTA_IO_URING_SQES = 1,    /* submissions they asked for (to_submit) */
+  VEDETTA_IO_URING_COUNTERS = 2,
+};
+
 #define VEDETTA_SNAP_MAX 255
 
 /* The socket behind an fd, read in the kernel. local/remote as the socket
- * sees them; for unconnected UDP, remote comes from the call's sockaddr. */
+ * sees them; for unconnected UDP, remote comes from the call's sockaddr.
+ * Unix sockets: local_addr holds the kernel address of the socket, and
+ * remote_addr its peer's (8 bytes each), as sysdig's tuples show them. */
 struct vedetta_socket_info {
   __u16 family;     /* AF_INET, AF_INET6, AF_UNIX; 0 = not a socket */
   __u16 type;       /* SOCK_STREAM, SOCK_DGRAM, ... */
@@ -46,7 +56,13 @@ struct vedetta_syscall_event {
   __u64 args[6];   /* raw arguments (entry and exit) */
   char comm[16];
   struct vedetta_socket_info sock; /* the fd argument's socket, when it is one */
-  __u32 snap_len;  /* bytes of I/O data copied into snap */
+  __u64 file_ino;  /* inode of the file behind the fd (any kind), 0 = none */
+  __u32 file_dev;  /* its device as the kernel holds it (MAJOR << 20 | MINOR) */
+  __u32 io_size;   /* readv/writev/sendmsg/recvmsg: total of the iovec lengths */
+  __u32 snap_len;  /* bytes used in snap */
+  /* I/O data; the path for open/openat/openat2 and for a unix socket's
+   * address (connect, bind; accept: the listener's); the two new fds
+   * (int[2]) for pipe/socketpair. */
   __u8 snap[VEDETTA_SNAP_MAX + 1];
 };
 
@@ -68,6 +84,10 @@ struct vedetta_process_event {
   __u32 child_tgid, child_tid; /* fork only */
   __u32 uid, gid;
   __s32 exit_code;      /* exit only: as wait() reports it */
+  __u32 syscall;        /* fork/exec: the call that made it (clone, clone3, fork, vfork,
+                           execve, execveat with a dirfd; x86-64 numbers), 0 = unknown */
+  __u32 pad2;
+  __u64 clone_flags;    /* clone/clone3: the clone flags */
   __u8 group_dead;      /* exit only: the last thread of the process */
   __u8 pad[3];
   /* exit only, process totals when group_dead: CPU time in ns (not ticks;

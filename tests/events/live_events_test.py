@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Live test of `vedetta events` (no -r): eBPF capture printed as sysdig lines.
 
-    live_events_test.py --vedetta PATH CASE      CASE: network | short_lived | write
+    live_events_test.py --vedetta PATH CASE
+        CASE: network | short_lived | filtered | rate | write | files_and_fds | process_calls
 
   network      a Python child, captured with --pid, runs a TCP server and a
                client thread on 127.0.0.1 (kernel-chosen ports), UDP
@@ -24,6 +25,16 @@
                shows its connect, accept, sendto and recvfrom with the process
                name and the tuples, and `vedetta events -r FILE` prints the same
                lines as sysdig.
+  files_and_fds  a Python child writes and reads a temp file, dup2's a
+               connected TCP socket and writes on the copy, uses writev/readv,
+               a pipe, a socketpair, a unix stream socket bound to a path,
+               sendmsg/recvmsg and sendmmsg/recvmmsg on UDP, close_range, and
+               one io_uring_enter: the lines must show the paths, flags, device,
+               tuples and fd names each call leaves in the fd table.
+  process_calls  a Python child starts a thread, calls fork, clone3 and
+               (through subprocess) vfork directly, then replaces itself
+               with execveat(fd, "", AT_EMPTY_PATH): each prints as the call
+               it was (clone/clone3/fork/vfork/execveat) with its flags.
 
 Exit 0 = pass, 1 = fail, 77 = skipped (not root, no BPF); with CI=true a
 missing prerequisite fails instead of skipping.
@@ -33,10 +44,10 @@ import json
 import os
 import re
 import select
-import shutil
 import signal
 import socket
 import subprocess
+import shutil
 import sys
 import tempfile
 import time
@@ -78,6 +89,98 @@ SHORT_LIVED_CHILD = r'''
 import os, sys
 port = sys.stdin.readline().strip()
 os.execv("/bin/bash", ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port])
+'''
+
+
+FILES_CHILD = r'''
+import ctypes, json, os, socket, sys, tempfile
+sys.stdin.readline()                      # wait until vedetta captures
+libc = ctypes.CDLL(None, use_errno=True)
+out = {"pid": os.getpid()}
+d = tempfile.mkdtemp(prefix="vedetta-live-")
+path = os.path.join(d, "file.txt")
+fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o640)
+os.write(fd, b"file contents"); os.close(fd)
+fd = os.open(path, os.O_RDONLY); out["file_fd"] = fd; os.read(fd, 100); os.close(fd)
+out["path"], out["dev"] = path, os.stat(path).st_dev
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
+c = socket.socket(); c.connect(("127.0.0.1", srv.getsockname()[1])); a, _ = srv.accept()
+out["sport"], out["cport"], out["tcp_fd"], out["afd"] = (srv.getsockname()[1], c.getsockname()[1],
+                                                         c.fileno(), a.fileno())
+out["dup_fd"] = os.dup2(c.fileno(), 50)
+os.write(50, b"via dup2"); a.recv(100)
+os.writev(50, [b"vec1", b"vec2"]); os.readv(a.fileno(), [bytearray(4), bytearray(4)])
+r, w = os.pipe(); out["pipe"] = [r, w]; os.write(w, b"through pipe"); os.read(r, 100)
+s1, s2 = socket.socketpair(); out["pair"] = [s1.fileno(), s2.fileno()]
+s1.send(b"pair"); s2.recv(10)
+upath = os.path.join(d, "sock"); us = socket.socket(socket.AF_UNIX); us.bind(upath); us.listen(1)
+uc = socket.socket(socket.AF_UNIX); uc.connect(upath); ua, _ = us.accept()
+out["upath"], out["unix_fd"], out["unix_afd"] = upath, uc.fileno(), ua.fileno()
+uc.send(b"over unix"); ua.recv(100)
+rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); rx.bind(("127.0.0.1", 0))
+tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+tx.sendmsg([b"msg-", b"data"], [], 0, rx.getsockname()); rx.recvmsg(100)
+out["rx_fd"], out["tx_fd"], out["rx_port"] = rx.fileno(), tx.fileno(), rx.getsockname()[1]
+out["tx_port"] = tx.getsockname()[1]
+class iovec(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+class msghdr(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32),
+                ("iov", ctypes.POINTER(iovec)), ("iovlen", ctypes.c_size_t),
+                ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t), ("flags", ctypes.c_int)]
+class mmsghdr(ctypes.Structure):
+    _fields_ = [("hdr", msghdr), ("len", ctypes.c_uint)]
+def mmsgs(bufs):
+    msgs, iovs = (mmsghdr * len(bufs))(), (iovec * len(bufs))()
+    for i, b in enumerate(bufs):
+        iovs[i].base, iovs[i].len = ctypes.cast(b, ctypes.c_void_p), len(b)
+        msgs[i].hdr.iov, msgs[i].hdr.iovlen = ctypes.pointer(iovs[i]), 1
+    return msgs, iovs
+tx.connect(rx.getsockname())
+sent, _keep1 = mmsgs([ctypes.create_string_buffer(b"one", 3), ctypes.create_string_buffer(b"two", 3)])
+got, _keep2 = mmsgs([ctypes.create_string_buffer(16), ctypes.create_string_buffer(16)])
+out["sent"] = libc.sendmmsg(tx.fileno(), sent, 2, 0)
+out["received"] = libc.recvmmsg(rx.fileno(), got, 2, 0, None)
+lo, hi = min(r, w, *out["pair"]), max(r, w, *out["pair"])
+out["close_range"] = [lo, hi, libc.syscall(436, lo, hi, 0)]
+try:
+    os.write(w, b"after")                 # closed: the fd table must not name it
+except OSError as e:
+    out["write_after"] = e.errno
+# io_uring_enter on a bad fd: it fails, but the call (3 to submit) is counted.
+out["io_uring_enter"] = libc.syscall(426, -1, 3, 0, 0, None, 0)
+os.unlink(upath); os.unlink(path); os.rmdir(d)
+print(json.dumps(out), flush=True)
+'''
+
+
+PROCESS_CHILD = r'''
+import ctypes, json, os, subprocess, sys, threading
+sys.stdin.readline()                      # wait until vedetta captures
+libc = ctypes.CDLL(None, use_errno=True)
+out = {"pid": os.getpid()}
+t = threading.Thread(target=lambda: None); t.start(); t.join(); out["thread"] = t.native_id
+out["clone"] = os.fork()                  # glibc's fork(): the clone system call
+if out["clone"] == 0:
+    os._exit(0)
+os.waitpid(out["clone"], 0)
+out["fork"] = libc.syscall(57)            # fork(2) itself
+if out["fork"] == 0:
+    os._exit(0)
+os.waitpid(out["fork"], 0)
+args = (ctypes.c_uint64 * 8)(0, 0, 0, 0, 17, 0, 0, 0)  # clone_args: flags 0, exit_signal SIGCHLD
+out["clone3"] = libc.syscall(435, args, ctypes.sizeof(args))
+if out["clone3"] == 0:
+    os._exit(0)
+os.waitpid(out["clone3"], 0)
+out["vfork_used"] = getattr(subprocess, "_USE_VFORK", False)
+p = subprocess.Popen(["/bin/true"]); p.wait(); out["vfork"] = p.pid
+fd = os.open("/bin/true", os.O_RDONLY); out["exec_fd"] = fd
+print(json.dumps(out), flush=True)
+argv = (ctypes.c_char_p * 3)(b"true", b"via-execveat", None)
+envp = (ctypes.c_char_p * 1)(None)
+libc.syscall(322, fd, b"", argv, envp, 0x1000)  # execveat(fd, "", ..., AT_EMPTY_PATH)
+os._exit(3)                               # not reached
 '''
 
 
@@ -175,9 +278,11 @@ class Checker:
 LINE = r"^\d+ \d\d:\d\d:\d\d\.\d{9} \d+ "
 
 
-def run_network_child(vedetta, extra=()):
-    """The network child under `vedetta events --pid` (+ extra): stdout, stderr, child's facts, comm."""
-    child = subprocess.Popen([sys.executable, "-c", NETWORK_CHILD], stdin=subprocess.PIPE,
+def run_python_child(vedetta, code, extra=()):
+    """Runs `code` in a Python child captured with --pid (+ extra options); it
+    starts on "go" and prints one JSON line. Returns its comm, that JSON, the
+    lines, stderr."""
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
     try:
         with open(f"/proc/{child.pid}/comm") as f:
@@ -192,13 +297,13 @@ def run_network_child(vedetta, extra=()):
         if child.poll() is None:
             child.kill()
             child.wait()
-    return out, err, info, comm
+    lines = out.splitlines()
+    print(f"{len(lines)} lines; stderr: {err.strip()}", flush=True)
+    return comm, info, lines, err
 
 
 def case_network(vedetta):
-    out, err, info, comm = run_network_child(vedetta)
-    lines = out.splitlines()
-    print(f"{len(lines)} lines; stderr: {err.strip()}", flush=True)
+    comm, info, lines, err = run_python_child(vedetta, NETWORK_CHILD)
     c = Checker(lines)
     pid, ctid = info["pid"], info["client_tid"]
     sp, cp = info["sport"], info["cport"]
@@ -275,6 +380,95 @@ def case_short_lived(vedetta):
     return c
 
 
+def case_files_and_fds(vedetta):
+    comm, info, lines, err = run_python_child(vedetta, FILES_CHILD)
+    c = Checker(lines)
+    pre = LINE + rf"{re.escape(comm)} \({info['pid']}\) "
+    path, ffd = re.escape(info["path"]), info["file_fd"]
+    c.has("openat enter: path, flags and mode",
+          pre + rf"> openat dirfd=-100\(AT_FDCWD\) name={path} "
+          rf"flags=\d+\(O_TRUNC\|O_CREAT\|O_WRONLY\|O_CLOEXEC\) mode=0640 $")
+    c.has("openat exit: the new fd named by its path, the file's device",
+          pre + rf"< openat fd={ffd}\(<f>{path}\) dirfd=-100\(AT_FDCWD\) name={path} "
+          rf"flags=\d+\(O_TRUNC\|O_CREAT\|O_WRONLY\|O_CLOEXEC\) mode=0640 dev={info['dev']:X} $")
+    c.has("write on the file", pre + rf"> write fd={ffd}\(<f>{path}\) size=13 $")
+    c.has("file data written", pre + r"< write res=13 data=file contents $")
+    c.has("read of the file", pre + rf"> read fd={ffd}\(<f>{path}\) size=100 $")
+    c.has("file data read", pre + r"< read res=13 data=file contents $")
+    c.has("close names the file", pre + rf"> close fd={ffd}\(<f>{path}\) $")
+    tup = rf"127\.0\.0\.1:{info['cport']}->127\.0\.0\.1:{info['sport']}"
+    tcp = rf"<4t>{tup}"
+    c.has("dup2 enter names the socket copied",
+          pre + rf"> dup fd={info['tcp_fd']}\({tcp}\) $")
+    c.has("dup2 exit: the copy has the socket's name", pre + rf"< dup res=50\({tcp}\) $")
+    c.has("write on the dup'ed fd", pre + rf"> write fd=50\({tcp}\) size=8 $")
+    c.has("its data", pre + r"< write res=8 data=via dup2 $")
+    c.has("writev: fd and total size", pre + rf"> writev fd=50\({tcp}\) size=8 $")
+    c.has("writev: the buffers' data one after the other", pre + r"< writev res=8 data=vec1vec2 $")
+    c.has("readv: size and data", pre + r"< readv res=8 size=8 data=vec1vec2 $")
+    r, w = info["pipe"]
+    c.has("pipe: two fifo fds and the inode",
+          pre + rf"< pipe res=0 fd1={r}\(<p>\) fd2={w}\(<p>\) ino=\d+ $")
+    c.has("write on the pipe", pre + rf"> write fd={w}\(<p>\) size=12 $")
+    p1, p2 = info["pair"]
+    c.has("socketpair: two unix fds, the kernel's socket addresses",
+          pre + rf"< socketpair res=0 fd1={p1}\(<u>\) fd2={p2}\(<u>\) "
+          r"source=[0-9A-F]+ peer=[0-9A-F]+ $")
+    up = re.escape(info["upath"])
+    c.has("unix bind: the path", pre + rf"< bind res=0 addr={up} $")
+    c.has("unix connect enter: the fd named by the path",
+          pre + rf"> connect fd={info['unix_fd']}\(<u>{up}\) addr={up} $")
+    c.has("unix connect exit: the tuple with the path",
+          pre + rf"< connect res=0 tuple=[0-9a-f]+->[0-9a-f]+ {up} $")
+    c.has("unix accept: the new fd named by the tuple",
+          pre + rf"< accept fd={info['unix_afd']}\(<u>[0-9a-f]+->[0-9a-f]+ {up}\) ")
+    c.has("send on the connected unix socket names it",
+          pre + rf"> sendto fd={info['unix_fd']}\(<u>[0-9a-f]+->[0-9a-f]+ {up}\) size=9 ")
+    utup = rf"0\.0\.0\.0:{info['tx_port']}->127\.0\.0\.1:{info['rx_port']}"
+    c.has("UDP sendmsg: total size, peer from msg_name",
+          pre + rf"> sendmsg fd={info['tx_fd']}\(<4\w?>[^)]*\) size=8 tuple={utup} $")
+    c.has("UDP sendmsg exit: data of both buffers", pre + r"< sendmsg res=8 data=msg-data $")
+    c.has("UDP recvmsg: size, data and the sender",
+          pre + rf"< recvmsg res=8 size=100 data=msg-data "
+          rf"tuple=127\.0\.0\.1:{info['tx_port']}->127\.0\.0\.1:{info['rx_port']} $")
+    c.check(info["sent"] == 2 and info["received"] == 2, "sendmmsg/recvmmsg moved 2 messages")
+    c.has("sendmmsg as sysdig 0.29 shows it (no parameters)", pre + r"< sendmmsg $")
+    c.has("recvmmsg as sysdig 0.29 shows it (no parameters)", pre + r"< recvmmsg $")
+    c.check(info["close_range"][2] == 0, "close_range succeeded")
+    # sysdig 0.29 knows no close_range: a generic event, which it names <unknown>.
+    at = [i for i, l in enumerate(lines) if re.match(pre + r"< <unknown> $", l)]
+    c.check(bool(at), "close_range printed as a generic event")
+    after = [l for l in lines[at[0]:] if re.match(pre + rf"> write fd={w} ", l)] if at else []
+    c.check(bool(after) and after[0].endswith(f"> write fd={w} size=5 "),
+            "after close_range the pipe's fd is no longer in the table: "
+            + (after[0] if after else "no write line"))
+    c.check("io_uring: 1 io_uring_enter calls submitting 3 operations" in err,
+            "io_uring_enter counted on stderr (-v), with its 3 submissions")
+    return c
+
+
+def case_process_calls(vedetta):
+    comm, info, lines, err = run_python_child(vedetta, PROCESS_CHILD)
+    c = Checker(lines)
+    pre = LINE + rf"{re.escape(comm)} \({info['pid']}\) "
+    c.has("thread: clone or clone3 with CLONE_THREAD",
+          pre + rf"< clone3? res={info['thread']}\({re.escape(comm)}\) .* flags=\d+\([A-Z_|]*CLONE_THREAD")
+    c.has("glibc fork(): clone with its flags",
+          pre + rf"< clone res={info['clone']}\(.* flags=25165824\(CLONE_CHILD_CLEARTID\|CLONE_CHILD_SETTID\) ")
+    c.has("fork(2)", pre + rf"< fork res={info['fork']}\(.* flags=0 ")
+    c.has("clone3 without flags", pre + rf"< clone3 res={info['clone3']}\(.* flags=0 ")
+    if info["vfork_used"]:
+        c.has("subprocess's vfork", pre + rf"< vfork res={info['vfork']}\(.* flags=\d+\(CLONE_VM\|CLONE_VFORK\) ")
+    else:
+        print("note: this Python's subprocess does not use vfork, vfork check skipped", flush=True)
+    fd = info["exec_fd"]
+    c.has("execveat enter: dirfd, the kernel's name for the file, AT_EMPTY_PATH",
+          pre + rf"> execveat dirfd={fd}\(<f>/bin/true\) pathname=/dev/fd/{fd} flags=1\(AT_EMPTY_PATH\) $")
+    c.has("execveat exit: the new program",
+          LINE + rf"true \({info['pid']}\) < execveat res=0 exe=true args=via-execveat\. ")
+    return c
+
+
 def case_filtered(vedetta):
     child = subprocess.Popen([sys.executable, "-c", FILTERED_CHILD], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
@@ -337,8 +531,8 @@ def case_write(vedetta):
         skip_or_fail("Debian's sysdig is not installed (apt-get install sysdig)")
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "live.scap")
-        out, err, info, comm = run_network_child(vedetta, ["-w", path])
-        print(f"stderr: {err.strip()}", flush=True)
+        comm, info, lines, err = run_python_child(vedetta, NETWORK_CHILD, ["-w", path])
+        out = "\n".join(lines)
         env = dict(os.environ, TZ="UTC")
         ref = subprocess.run([sysdig, "-r", path], capture_output=True, text=True, env=env)
         ours = subprocess.run([vedetta, "events", "-r", path], capture_output=True, text=True,
@@ -384,13 +578,15 @@ def case_write(vedetta):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vedetta", required=True)
-    ap.add_argument("case", choices=["network", "short_lived", "filtered", "rate", "write"])
+    ap.add_argument("case", choices=["network", "short_lived", "filtered", "rate", "write",
+                                     "files_and_fds", "process_calls"])
     a = ap.parse_args()
     if os.geteuid() != 0:
         skip_or_fail("needs root to load BPF programs")
     try:
         cases = {"network": case_network, "short_lived": case_short_lived,
-                 "filtered": case_filtered, "rate": case_rate, "write": case_write}
+                 "filtered": case_filtered, "rate": case_rate, "write": case_write,
+                 "files_and_fds": case_files_and_fds, "process_calls": case_process_calls}
         c = cases[a.case](a.vedetta)
     except Skip as e:
         skip_or_fail(str(e))
