@@ -15,6 +15,7 @@
 #include "common/user_error.h"
 #include "ebpf/event_clock.h"
 #include "ebpf/syscall_capture.h"
+#include "events/chisels/registry.h"
 #include "events/event_formatter.h"
 #include "events/live_events.h"
 #include "events/proc_snapshot.h"
@@ -35,6 +36,8 @@ struct EventsArgs {
   bool verbose = false;
   std::string user = "nobody";
   bool keep_root = false;
+  std::vector<std::string> chisel;  // -c NAME [ARG]: a summary instead of the events
+  bool list_chisels = false;
 };
 
 constexpr const char* kEventsFooter = R"(
@@ -45,12 +48,23 @@ EXAMPLES:
   vedetta events -r trace.scap.gz -n 20   # the first 20 events (gzip files are read as is)
   sudo vedetta events -M 10               # live: 10 seconds of network and process events
   sudo vedetta events --pid 1234 -n 100   # live: one process, the first 100 events
+  vedetta events -r trace.scap -c topconns      # a summary (chisel) instead of the events
+  vedetta events -r trace.scap -c spy_port 80   # the data sent and received on port 80
+  sudo vedetta events -c topprocs_net -M 5      # live: the top processes, every second
 
 Lines read like sysdig's: evt.num time cpu process (tid) direction type args.
 Times are in the local time zone (TZ=UTC for UTC). Live capture needs root
 and eBPF; it covers socket, connect, accept, accept4, bind, listen, sendto,
 recvfrom, sendmsg, recvmsg, read, write, close, shutdown, and process
 creation (clone), execve and exit.)";
+
+// The chisel -c asked for, or null. Live tables redraw the screen on a terminal.
+std::unique_ptr<events::chisels::ChiselRunner> open_chisel(const EventsArgs& a, bool live) {
+  if (a.chisel.empty()) return nullptr;
+  events::chisels::ChiselOutput out{stdout, live, live && isatty(STDOUT_FILENO)};
+  return std::make_unique<events::chisels::ChiselRunner>(
+      events::chisels::make_chisel(a.chisel, out), live);
+}
 
 volatile std::sig_atomic_t g_stop = 0;
 void on_stop_signal(int) { g_stop = 1; }
@@ -92,6 +106,7 @@ int run_live(const EventsArgs& a) {
     throw UserError(
         "events: live capture needs root (or CAP_BPF + CAP_PERFMON) to load its eBPF programs: "
         "run it as root; reading .scap files with -r works without it");
+  auto chisel = open_chisel(a, true);
   SyscallCaptureOptions o;
   o.syscalls = events::LiveEvents::syscalls();
   o.only_pid = a.only_pid;
@@ -139,6 +154,11 @@ int run_live(const EventsArgs& a) {
       const events::ThreadInfo* th = threads.find(e.tid);
       if (!th || th->pid != static_cast<int64_t>(a.only_pid)) return;
     }
+    if (chisel) {
+      chisel->on_event(e, threads);
+      done = chisel->done();
+      return;
+    }
     line = events::format_default_line(e, threads);
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), stdout);
@@ -157,11 +177,14 @@ int run_live(const EventsArgs& a) {
     capture->poll(100, on_syscall, on_process);
     uint64_t now = event_clock_now_ns();
     live.release(now > kReorderNs ? now - kReorderNs : 0, sink);
+    // Every event up to there was given: the chisel's clock may move on.
+    if (chisel && now > kReorderNs) chisel->tick(now - kReorderNs + offset);
     std::fflush(stdout);
   }
   // What the kernel still holds, then everything buffered.
   if (!done) capture->poll(0, on_syscall, on_process);
   live.flush(sink);
+  if (chisel) chisel->finish(threads);
   std::fflush(stdout);
 
   SyscallCaptureDrops d = capture->drops();
@@ -186,7 +209,12 @@ int run_live(const EventsArgs& a) {
 }
 
 int run(const EventsArgs& a) {
+  if (a.list_chisels) {
+    std::fputs(events::chisels::chisel_list_text().c_str(), stdout);
+    return 0;
+  }
   if (a.read_path.empty()) return run_live(a);
+  auto chisel = open_chisel(a, false);
   std::string error;
   auto reader = events::ScapReader::open_file(a.read_path, &error);
   if (!reader) throw UserError("events: " + error);
@@ -214,12 +242,21 @@ int run(const EventsArgs& a) {
                              reader->error().c_str(), static_cast<unsigned long long>(e.num)));
     }
     tracker.apply(e);
-    if (!filter.should_print(e)) continue;
+    bool print = filter.should_print(e);
+    if (chisel) {
+      // Chisels also see the internal events (procinfo: once a second), as in sysdig.
+      if (!print && events::is_printable(e)) continue;
+      chisel->on_event(e, threads);
+      if (chisel->done() || (a.max_events && ++printed >= a.max_events)) break;
+      continue;
+    }
+    if (!print) continue;
     line = events::format_default_line(e, threads);
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), stdout);
     if (a.max_events && ++printed >= a.max_events) break;
   }
+  if (chisel) chisel->finish(threads);
   report_skipped(a.read_path, reader->counters());
   return 0;
 }
@@ -233,6 +270,12 @@ std::function<int()> add_events_command(CLI::App& app) {
   cmd->footer(kEventsFooter);
   cmd->add_option("-r,--read", args->read_path, "Capture file to read (.scap, plain or gzip)");
   cmd->add_option("-n,--count", args->max_events, "Stop after printing N events");
+  cmd->add_option("-c,--chisel", args->chisel,
+                  "Print a summary instead of the events, as sysdig's chisel NAME does "
+                  "(see --list-chisels)")
+      ->expected(1, 2)
+      ->type_name("NAME [ARG]");
+  cmd->add_flag("--list-chisels", args->list_chisels, "List the chisels -c runs, and exit");
   auto* m = cmd->add_option("-M,--seconds", args->max_seconds,
                             "Live: stop after this many seconds (default: Ctrl-C/SIGTERM)")
                 ->check(CLI::Range(0.0, 1e9).description("SECONDS>=0"));

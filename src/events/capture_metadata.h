@@ -55,6 +55,7 @@ struct ThreadEntry {
   std::string comm, exe, exepath, cwd;
   std::string args;  // NUL-separated
   uint32_t uid = 0, gid = 0;
+  uint32_t flags = 0;  // PPM clone flags: CLONE_FILES (bit 0) = shares the main thread's fds
   std::vector<FdEntry> fds;
 };
 

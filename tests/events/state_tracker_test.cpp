@@ -18,19 +18,7 @@ namespace {
 
 using test::TestEvent;
 
-Event make(const TestEvent& t, uint64_t num = 1) {
-  Event e;
-  e.num = num;
-  e.ts_ns = t.ts_ns;
-  e.tid = t.tid;
-  e.type = t.type;
-  e.cpu = t.cpu;
-  for (const auto& p : t.params) {
-    e.spans.emplace_back(static_cast<uint32_t>(e.bytes.size()), static_cast<uint32_t>(p.size()));
-    e.bytes.insert(e.bytes.end(), p.begin(), p.end());
-  }
-  return e;
-}
+Event make(const TestEvent& t, uint64_t num = 1) { return test::make_event(t, num); }
 
 struct Fixture : ::testing::Test {
   Fixture() {
