@@ -36,7 +36,7 @@ struct EventsArgs {
   bool verbose = false;
   std::string user = "nobody";
   bool keep_root = false;
-  std::vector<std::string> chisel;  // -c NAME [ARG]: a summary instead of the events
+  std::vector<std::string> chisel;  // -c NAME [ARGS]: a summary instead of the events
   bool list_chisels = false;
 };
 
@@ -273,8 +273,8 @@ std::function<int()> add_events_command(CLI::App& app) {
   cmd->add_option("-c,--chisel", args->chisel,
                   "Print a summary instead of the events, as sysdig's chisel NAME does "
                   "(see --list-chisels)")
-      ->expected(1, 2)
-      ->type_name("NAME [ARG]");
+      ->expected(1, 3)  // spy_port PORT disable_colors
+      ->type_name("NAME [ARGS]");
   cmd->add_flag("--list-chisels", args->list_chisels, "List the chisels -c runs, and exit");
   auto* m = cmd->add_option("-M,--seconds", args->max_seconds,
                             "Live: stop after this many seconds (default: Ctrl-C/SIGTERM)")

@@ -6,9 +6,6 @@
 #include "events/socket_names.h"
 
 namespace vedetta::events {
-namespace {
-constexpr uint32_t kCloneFiles = 1u << 0;  // PPM_CL_CLONE_FILES
-}  // namespace
 
 void ThreadTable::seed(const CaptureMetadata& metadata) {
   users_ = metadata.users;

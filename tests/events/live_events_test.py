@@ -79,11 +79,11 @@ def skip_or_fail(why):
 
 
 class Run:
-    """vedetta events --pid PID, stopped with SIGINT; stdout and stderr kept."""
+    """vedetta events --pid PID [extra options], stopped with SIGINT; stdout and stderr kept."""
 
-    def __init__(self, vedetta, pid):
+    def __init__(self, vedetta, pid, extra=()):
         self.proc = subprocess.Popen(
-            [vedetta, "events", "-v", "--pid", str(pid), "-M", "60"],
+            [vedetta, "events", "-v", "--pid", str(pid), "-M", "60", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, TZ="UTC"))
         self.err = b""
         deadline = time.time() + 20
@@ -109,6 +109,28 @@ class Run:
             out, err = self.proc.communicate()
         self.err += err
         return out.decode(errors="replace"), self.err.decode(errors="replace")
+
+
+def capture_child(vedetta, child, extra=(), settle=0.0):
+    """Captures `child` (started with stdin and stdout pipes, waiting for a
+    line on stdin) with `vedetta events --pid` and `extra` options: says "go",
+    reads the JSON line it prints, waits for its end, then `settle` seconds.
+    Returns (stdout lines, stderr, the child's JSON)."""
+    try:
+        run = Run(vedetta, child.pid, extra)
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        info = json.loads(child.stdout.readline())
+        child.wait(timeout=30)
+        time.sleep(settle)
+        out, err = run.stop()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    lines = out.splitlines()
+    print(f"{len(lines)} lines; stderr: {err.strip()}", flush=True)
+    return lines, err, info
 
 
 class Checker:
@@ -137,21 +159,9 @@ LINE = r"^\d+ \d\d:\d\d:\d\d\.\d{9} \d+ "
 def case_network(vedetta):
     child = subprocess.Popen([sys.executable, "-c", NETWORK_CHILD], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
-    try:
-        with open(f"/proc/{child.pid}/comm") as f:
-            comm = f.read().strip()
-        run = Run(vedetta, child.pid)
-        child.stdin.write("go\n")
-        child.stdin.flush()
-        info = json.loads(child.stdout.readline())
-        child.wait(timeout=20)
-        out, err = run.stop()
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-    lines = out.splitlines()
-    print(f"{len(lines)} lines; stderr: {err.strip()}", flush=True)
+    with open(f"/proc/{child.pid}/comm") as f:
+        comm = f.read().strip()
+    lines, err, info = capture_child(vedetta, child)
     c = Checker(lines)
     pid, ctid = info["pid"], info["client_tid"]
     sp, cp = info["sport"], info["cport"]
@@ -228,15 +238,17 @@ def case_short_lived(vedetta):
     return c
 
 
-def main():
+def run_case(cases):
+    """Parses --vedetta and the case name, runs case_<name>(vedetta) from
+    `cases` (a dict of functions returning a Checker); the exit code."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--vedetta", required=True)
-    ap.add_argument("case", choices=["network", "short_lived"])
+    ap.add_argument("case", choices=sorted(cases))
     a = ap.parse_args()
     if os.geteuid() != 0:
         skip_or_fail("needs root to load BPF programs")
     try:
-        c = case_network(a.vedetta) if a.case == "network" else case_short_lived(a.vedetta)
+        c = cases[a.case](a.vedetta)
     except Skip as e:
         skip_or_fail(str(e))
     if c.failures:
@@ -246,6 +258,10 @@ def main():
         return 1
     print("all checks passed", flush=True)
     return 0
+
+
+def main():
+    return run_case({"network": case_network, "short_lived": case_short_lived})
 
 
 if __name__ == "__main__":

@@ -242,5 +242,26 @@ TEST(Pipeline, DamagedParametersNeverCrash) {
   }
 }
 
+TEST(ThreadTableSeed, OnlyThreadsListedWithCloneFilesShareTheMainThreadsFds) {
+  CaptureMetadata m;
+  for (int64_t tid : {10, 11, 12}) {
+    ThreadEntry t;
+    t.tid = tid;
+    t.pid = 10;
+    t.flags = tid == 11 ? kCloneFiles | kCloneThread : 0;
+    m.threads.push_back(t);
+  }
+  FdEntry fd;
+  fd.fd = 3;
+  fd.type = FdType::kFile;
+  fd.name = "/etc/hosts";
+  m.threads[0].fds.push_back(fd);
+  ThreadTable threads;
+  threads.seed(m);
+  ASSERT_NE(threads.find_fd(11, 3), nullptr);
+  EXPECT_EQ(threads.find_fd(11, 3)->name, "/etc/hosts");
+  EXPECT_EQ(threads.find_fd(12, 3), nullptr);  // sysdig gives it a table of its own
+}
+
 }  // namespace
 }  // namespace vedetta::events
