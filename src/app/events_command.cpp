@@ -156,7 +156,7 @@ int run_live(const EventsArgs& a) {
     }
     if (chisel) {
       chisel->on_event(e, threads);
-      done = chisel->done();
+      done = chisel->done() || (a.max_events && ++printed >= a.max_events);
       return;
     }
     line = events::format_default_line(e, threads);

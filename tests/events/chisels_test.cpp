@@ -171,6 +171,7 @@ TEST(Registry, UnknownChiselOrWrongArgumentsNameWhatExists) {
   EXPECT_THROW(make_chisel({"spy_port"}, out), UserError);
   EXPECT_THROW(make_chisel({"spy_port", "http"}, out), UserError);
   EXPECT_THROW(make_chisel({"spy_port", "70000"}, out), UserError);
+  EXPECT_THROW(make_chisel({"spy_port", "80", "no_colors"}, out), UserError);
   EXPECT_THROW(make_chisel({"topconns", "5"}, out), UserError);
   EXPECT_NE(make_chisel({"spy_port", "53"}, out), nullptr);
 }

@@ -65,8 +65,10 @@ std::unique_ptr<Chisel> make_spy_port(const std::vector<std::string>& args, Chis
   if (r.ec != std::errc() || r.ptr != p.data() + p.size())
     throw UserError("events: chisel spy_port: PORT must be a number from 0 to 65535, got '" + p +
                     "'");
-  bool colors = !(args.size() > 1 && args[1] == "disable_colors");
-  return std::make_unique<SpyPort>(port, colors, out);
+  if (args.size() > 1 && args[1] != "disable_colors")
+    throw UserError("events: chisel spy_port: the second argument can only be 'disable_colors', got '" +
+                    args[1] + "'");
+  return std::make_unique<SpyPort>(port, args.size() == 1, out);
 }
 
 }  // namespace vedetta::events::chisels
