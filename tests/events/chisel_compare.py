@@ -5,7 +5,7 @@ writes: UDP, IPv6 and thread cases the corpus lacks) and every chisel vedetta ha
 difference not listed (with its count) in chisel_known_differences.txt.
 
 Where sysdig's order is not an order (it comes from a Lua hash table), lines
-are compared without it: rows of topprocs_net/topconns with equal bytes
+are compared without it: rows of the top tables with equal bytes
 (their order changes from one sysdig run to the next), and the rows of
 netstat (LuaJIT's table order over thread ids). spy_port runs with the server
 port of the busiest connection sysdig's topconns shows, else port 80.
@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sysdig_compare import (capture_paths, common_arguments, find_sysdig_and_corpus,  # noqa: E402
                             judge, line_differences, load_known, run, summary)
 
-CHISELS = ["topprocs_net", "topconns", "netstat", "iobytes_net", "spy_port"]
+CHISELS = ["topprocs_net", "topconns", "topports_server", "netstat", "iobytes_net", "spy_port"]
 
 
 def sort_equal_value_runs(lines):
@@ -36,7 +36,7 @@ def sort_equal_value_runs(lines):
 
 
 def without_order(chisel, lines):
-    if chisel in ("topprocs_net", "topconns"):
+    if chisel in ("topprocs_net", "topconns", "topports_server"):
         return sort_equal_value_runs(lines)
     if chisel == "netstat":
         return lines[:1] + sorted(lines[1:])

@@ -14,6 +14,8 @@ const std::vector<ChiselSpec>& all_chisels() {
       {"spy_port", "PORT [disable_colors]", 1, 2, "the data read and written on one IP port",
        make_spy_port},
       {"topconns", "", 0, 0, "top 30 connections by bytes (in + out)", make_topconns},
+      {"topports_server", "", 0, 0, "top 100 server ports by network bytes",
+       make_topports_server},
       {"topprocs_net", "", 0, 0, "top 100 processes by network bytes", make_topprocs_net},
   };
   return kChisels;

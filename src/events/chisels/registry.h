@@ -31,6 +31,8 @@ std::unique_ptr<Chisel> make_topprocs_net(const std::vector<std::string>& args, 
 std::unique_ptr<Chisel> make_topconns(const std::vector<std::string>& args, ChiselOutput out);
 std::unique_ptr<Chisel> make_netstat(const std::vector<std::string>& args, ChiselOutput out);
 std::unique_ptr<Chisel> make_iobytes_net(const std::vector<std::string>& args, ChiselOutput out);
+std::unique_ptr<Chisel> make_topports_server(const std::vector<std::string>& args,
+                                             ChiselOutput out);
 std::unique_ptr<Chisel> make_spy_port(const std::vector<std::string>& args, ChiselOutput out);
 
 }  // namespace vedetta::events::chisels

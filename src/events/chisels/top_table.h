@@ -1,5 +1,5 @@
 #pragma once
-// sysdig's table_generator chisel, which topprocs_net and topconns run: sums
+// sysdig's table_generator chisel, which the top* chisels run: sums
 // evt.rawarg.res of network I/O per key, then prints the top N rows by bytes.
 // From a file: once, at the end. Live: every second, for that second.
 #include <functional>
@@ -28,7 +28,7 @@ class NetworkTopTable : public Chisel {
 
   // The printed table: header, dashes, then the rows by bytes, largest
   // first; equal byte counts in key order (sysdig's order for them is a Lua
-  // hash order that changes from run to run).
+  // hash order, for text keys one that changes from run to run).
   std::string render() const;
 
  private:
