@@ -64,16 +64,6 @@ std::string sanitized(std::string s) {
   return out;
 }
 
-std::string buffer_dots(std::span<const uint8_t> b) {
-  std::string out;
-  out.reserve(b.size());
-  for (uint8_t c : b) out += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '.';
-  if (out.size() > kMaxBufferText) {
-    out.resize(kMaxBufferText);
-    out.replace(kMaxBufferText - 3, 3, "...");
-  }
-  return out;
-}
 
 std::string flag_names(uint32_t value, std::span<const FlagName> flags) {
   // Walk the table in order; an entry equal to the whole value ends the walk
@@ -334,7 +324,7 @@ ParamText param_text(const ParamInfo& info, std::span<const uint8_t> b, const Th
       break;
     }
     case ParamType::kByteBuf:
-      t.value = buffer_dots(b);
+      t.value = buffer_text(b, kMaxBufferText);
       break;
     case ParamType::kSockAddr:
       t.value = sockaddr_text(b);
@@ -421,6 +411,17 @@ ParamText param_text(const ParamInfo& info, std::span<const uint8_t> b, const Th
       break;
   }
   return t;
+}
+
+std::string buffer_text(std::span<const uint8_t> bytes, size_t max_chars) {
+  std::string out;
+  out.reserve(bytes.size());
+  for (uint8_t c : bytes) out += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '.';
+  if (out.size() > max_chars && max_chars >= 3) {
+    out.resize(max_chars);
+    out.replace(max_chars - 3, 3, "...");
+  }
+  return out;
 }
 
 }  // namespace vedetta::events

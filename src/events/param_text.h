@@ -22,6 +22,10 @@ struct ParamText {
 ParamText param_text(const ParamInfo& info, std::span<const uint8_t> bytes,
                      const ThreadTable& threads, int64_t tid, int64_t dirfd = -100);
 
+// A buffer as sysdig prints it: bytes outside 0x20-0x7e as '.', cut to
+// `max_chars` ending in "..." (event lines use 80; chisels see it whole).
+std::string buffer_text(std::span<const uint8_t> bytes, size_t max_chars = SIZE_MAX);
+
 // "ENOENT" for 2 (errno values are positive here), "" if unknown.
 std::string errno_name(int64_t err);
 // "SIGCHLD" for 17, "" if unknown.

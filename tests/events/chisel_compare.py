@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Compares `vedetta events -r FILE -c CHISEL` with Debian's `sysdig -r FILE -c CHISEL`
-for every .scap file of the corpus (and the two captures make_synthetic_scap.py
-writes: UDP, IPv6 and thread cases the corpus lacks) and every chisel vedetta has. Fails on any
+for every .scap file of the corpus (and, as sysdig_compare.py does, the
+synthetic captures: UDP, IPv6 and thread cases the corpus lacks; every event
+type with random values) and every chisel vedetta has. Fails on any
 difference not listed (with its count) in chisel_known_differences.txt.
 
 Where sysdig's order is not an order (it comes from a Lua hash table), lines
@@ -62,7 +63,7 @@ def main():
         return missing
     known, categories = load_known(a.known, key_words=2)
     tmp = tempfile.TemporaryDirectory()
-    paths = capture_paths(a.corpus, a.generator, tmp.name)
+    paths = capture_paths(a, tmp.name)
     files = list(paths)
     failed, seen = [], set()
     print(f"{'file':32} {'chisel':22} {'sysdig':>7} {'vedetta':>7} {'differ':>7} {'allowed':>7}")

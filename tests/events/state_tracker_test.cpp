@@ -61,6 +61,18 @@ TEST_F(Fixture, SocketConnectNamesTheFd) {
             "size=100 ");
 }
 
+// sysdig: a send/receive that gives a socket of unknown protocol an address
+// makes it UDP (TCP would not change address mid-connection).
+TEST_F(Fixture, SendtoOnASocketOfUnknownProtocolMakesItUdp) {
+  const uint8_t a[4] = {10, 0, 0, 1}, b[4] = {10, 0, 0, 2};
+  apply({1, 10, 30, {test::p_u64(7), test::p_u32(5), test::p_tuple4(a, 1, b, 2)}});
+  apply({2, 10, 31, {test::p_u64(5), test::p_buf("hello")}});
+  ASSERT_TRUE(threads.find_fd(10, 7));
+  EXPECT_EQ(threads.find_fd(10, 7)->type, FdType::kIpv4Sock);
+  EXPECT_EQ(threads.find_fd(10, 7)->l4, L4Proto::kUdp);
+  EXPECT_EQ(threads.find_fd(10, 7)->name, "10.0.0.1:1->10.0.0.2:2");
+}
+
 TEST_F(Fixture, ExitsTakeTheirEnterEventsPathOnce) {
   // open enter says "a", exit says "b": sysdig names the fd after the enter.
   apply({1, 10, 2, {test::p_str("a"), test::p_u32(1), test::p_u32(0)}});

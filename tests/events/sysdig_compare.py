@@ -98,26 +98,31 @@ def common_arguments(ap):
     ap.add_argument("--known", required=True)
     ap.add_argument("--sysdig", default="sysdig")
     ap.add_argument("--generator", help="make_synthetic_scap.py: also compare its captures")
+    ap.add_argument("--all-events", help="make_all_events_scap.py: also compare its captures")
+    ap.add_argument("--spec", help="the event table spec make_all_events_scap.py reads")
+    ap.add_argument("--seeds", default="1,2,3", help="seeds of the all-events captures")
     ap.add_argument("--show", type=int, default=5, help="differing lines shown per comparison")
 
 
-def capture_paths(corpus, generator, tmpdir):
-    """name -> path: the corpus's .scap files, then the synthetic captures if
-    a generator is given (written to tmpdir)."""
-    paths = {f: os.path.join(corpus, f) for f in sorted(os.listdir(corpus)) if f.endswith(".scap")}
-    if generator:
+def capture_paths(a, tmpdir):
+    """name -> path: the corpus's .scap files, then the synthetic and the
+    all-events captures the arguments ask for (written to tmpdir)."""
+    paths = {f: os.path.join(a.corpus, f) for f in sorted(os.listdir(a.corpus)) if f.endswith(".scap")}
+    if a.generator:
         for name, extra in [("synthetic.scap", []), ("synthetic_v1.scap", ["--v1"])]:
             paths[name] = os.path.join(tmpdir, name)
-            subprocess.run([sys.executable, generator] + extra + [paths[name]], check=True)
+            subprocess.run([sys.executable, a.generator] + extra + [paths[name]], check=True)
+    if a.all_events:
+        for seed in a.seeds.split(","):
+            name = f"all_events_{seed}.scap"
+            paths[name] = os.path.join(tmpdir, name)
+            subprocess.run([sys.executable, a.all_events, a.spec, paths[name], seed], check=True)
     return paths
 
 
 def main():
     ap = argparse.ArgumentParser()
     common_arguments(ap)
-    ap.add_argument("--all-events", help="make_all_events_scap.py: also compare its captures")
-    ap.add_argument("--spec", help="the event table spec make_all_events_scap.py reads")
-    ap.add_argument("--seeds", default="1,2,3", help="seeds of the all-events captures")
     a = ap.parse_args()
 
     sysdig, missing = find_sysdig_and_corpus(a.sysdig, a.corpus)
@@ -126,13 +131,7 @@ def main():
 
     known, categories = load_known(a.known)
     tmp = tempfile.TemporaryDirectory()
-    paths = capture_paths(a.corpus, a.generator, tmp.name)
-    if a.all_events:
-        for seed in a.seeds.split(","):
-            name = f"all_events_{seed}.scap"
-            out = os.path.join(tmp.name, name)
-            subprocess.run([sys.executable, a.all_events, a.spec, out, seed], check=True)
-            paths[name] = out
+    paths = capture_paths(a, tmp.name)
     files = list(paths)
     failed = []
     print(f"{'file':36} {'sysdig':>7} {'vedetta':>7} {'equal':>7} {'differ':>7} {'allowed':>7}")

@@ -50,8 +50,8 @@ void SpyPort::on_event(const Event& e, const ThreadTable& threads) {
                (io->is_read ? "Read " : "Write ") + format_bytes(static_cast<uint64_t>(io->res));
     direction_ = dir;
   }
-  std::string text = heading_ + "\n" +
-                     param_text(info->params[data], e.param(data), threads, e.tid).value + "\n";
+  // evt.arg.data: the whole buffer (event lines cut it at 80 characters).
+  std::string text = heading_ + "\n" + buffer_text(e.param(data)) + "\n";
   std::fwrite(text.data(), 1, text.size(), out_.out);
   if (out_.live) std::fflush(out_.out);
 }
