@@ -10,6 +10,7 @@
 #include "events/chisels/chisel.h"
 #include "events/chisels/registry.h"
 #include "events/chisels/text_columns.h"
+#include "events/event_table.h"
 #include "events/socket_names.h"
 #include "scap_builder.h"
 
@@ -137,11 +138,16 @@ TEST_F(NetworkFixture, TopconnsSumsSocketBytesOnlyEqualBytesInKeyOrder) {
                 "1000B               udp                 ::1:6000->::1:53\n");
 }
 
-TEST_F(NetworkFixture, AContextSwitchInsideACallKeepsItsFd) {
+TEST_F(NetworkFixture, AContextSwitchOrProcinfoInsideACallKeepsItsFd) {
+  uint16_t procinfo = 0;
+  auto is_procinfo = [](uint16_t t) { return event_info(t) && event_info(t)->name == "procinfo"; };
+  while (procinfo < event_type_count() && !is_procinfo(procinfo)) ++procinfo;
+  ASSERT_LT(procinfo, event_type_count());
   auto c = make_chisel({"topprocs_net"}, {out, false, false});
   c->on_event(make_event({ts++, 42, kWrite, {p_u64(3), p_u32(100)}}), threads);
   c->on_event(make_event({ts++, 42, 152, {p_u64(0), p_u64(0), p_u64(0), p_u32(0), p_u32(0), p_u32(0)}}),
               threads);  // switch
+  c->on_event(make_event({ts++, 42, procinfo, {p_u64(1), p_u64(2)}}), threads);
   c->on_event(make_event({ts++, 42, kWrite + 1, {p_u64(2048), p_buf("x")}}), threads);
   c->on_capture_end(threads);
   EXPECT_NE(printed().find("\n2.00KB              curl                42\n"), std::string::npos);

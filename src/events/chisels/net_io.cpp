@@ -14,6 +14,19 @@ bool is_ip_socket(FdType type) {
          type == FdType::kIpv4ServSock || type == FdType::kIpv6ServSock;
 }
 
+// Whether sysdig's parser leaves a thread's pending call alone for this event
+// (EF_SKIPPARSERESET): context switches and bookkeeping events can come
+// between a call's enter and exit.
+bool keeps_pending_call(uint16_t type) {
+  static constexpr std::string_view kNames[] = {"switch", "cpu_hotplug", "notification",
+                                                "page_fault"};
+  const EventInfo* info = event_info(type);
+  if (!info || (info->flags & kInternal)) return true;
+  for (auto n : kNames)
+    if (info->name == n) return true;
+  return false;
+}
+
 }  // namespace
 
 IoDirection io_direction(uint16_t type) {
@@ -34,8 +47,7 @@ IoDirection io_direction(uint16_t type) {
 std::optional<NetworkIo> NetworkIoReader::read(const Event& e, const ThreadTable& threads) {
   IoDirection dir = io_direction(e.type);
   if (is_enter(e.type)) {
-    // sysdig's parser leaves its per-thread state alone for these.
-    if (e.type == ppme::kSwitch1E || e.type == ppme::kSwitch6E) return std::nullopt;
+    if (keeps_pending_call(e.type)) return std::nullopt;
     last_fd_[e.tid] = dir != IoDirection::kNone && e.param_count() ? param_num<int64_t>(e, 0) : -1;
     return std::nullopt;
   }

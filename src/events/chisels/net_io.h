@@ -29,8 +29,8 @@ struct NetworkIo {
 
 // Finds the network I/O exit events report. Exit events of these calls do
 // not carry the fd: as sysdig does, it is the one the thread's last enter
-// event named, context switches not counting (a thread often leaves the CPU
-// inside write()).
+// event named, context switches and bookkeeping events (procinfo...) not
+// counting: a thread often leaves the CPU inside write().
 class NetworkIoReader {
  public:
   // Give it every event, after the state tracker applied it.
