@@ -9,11 +9,6 @@
 namespace vedetta::events::chisels {
 namespace {
 
-bool is_ip_socket(FdType type) {
-  return type == FdType::kIpv4Sock || type == FdType::kIpv6Sock ||
-         type == FdType::kIpv4ServSock || type == FdType::kIpv6ServSock;
-}
-
 // Whether sysdig's parser leaves a thread's pending call alone for this event
 // (EF_SKIPPARSERESET): context switches and bookkeeping events can come
 // between a call's enter and exit.
@@ -28,6 +23,11 @@ bool keeps_pending_call(uint16_t type) {
 }
 
 }  // namespace
+
+bool is_ip_socket(FdType type) {
+  return type == FdType::kIpv4Sock || type == FdType::kIpv6Sock ||
+         type == FdType::kIpv4ServSock || type == FdType::kIpv6ServSock;
+}
 
 IoDirection io_direction(uint16_t type) {
   // sysdig 0.29's event table puts these calls in EC_IO_READ / EC_IO_WRITE.
@@ -48,6 +48,10 @@ std::optional<NetworkIo> NetworkIoReader::read(const Event& e, const ThreadTable
   IoDirection dir = io_direction(e.type);
   if (is_enter(e.type)) {
     if (keeps_pending_call(e.type)) return std::nullopt;
+    if (e.type == ppme::kProcexitE || e.type == ppme::kProcexit1E) {
+      last_fd_.erase(e.tid);  // live, threads come and go for days
+      return std::nullopt;
+    }
     last_fd_[e.tid] = dir != IoDirection::kNone && e.param_count() ? param_num<int64_t>(e, 0) : -1;
     return std::nullopt;
   }

@@ -40,6 +40,9 @@ class NetworkIoReader {
   std::unordered_map<int64_t, int64_t> last_fd_;  // tid -> fd of its pending I/O call, or -1
 };
 
+// fd.type = ipv4 or ipv6: connected and listening IP sockets.
+bool is_ip_socket(FdType type);
+
 // The ports fd.port matches: both ends of a connected socket, the port of a
 // listening one.
 std::vector<uint16_t> fd_ports(const FdInfo& fd);

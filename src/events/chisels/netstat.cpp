@@ -60,9 +60,7 @@ void Netstat::on_capture_end(const ThreadTable& threads) {
   for (const ThreadInfo* th : sorted) {
     if (!th->fds) continue;
     for (const auto& [num, fd] : *th->fds)
-      if (fd.type == FdType::kIpv4Sock || fd.type == FdType::kIpv6Sock ||
-          fd.type == FdType::kIpv4ServSock || fd.type == FdType::kIpv6ServSock)
-        text += socket_line(*th, fd);
+      if (is_ip_socket(fd.type)) text += socket_line(*th, fd);
   }
   std::fwrite(text.data(), 1, text.size(), out_.out);
 }
