@@ -17,6 +17,7 @@
 #include "ebpf/event_clock.h"
 #include "ebpf/syscall_capture.h"
 #include "events/event_fields.h"
+#include "events/chisels/registry.h"
 #include "events/event_formatter.h"
 #include "events/event_output.h"
 #include "events/live_events.h"
@@ -47,6 +48,8 @@ struct EventsArgs {
   bool verbose = false;
   std::string user = "nobody";
   bool keep_root = false;
+  std::vector<std::string> chisel;  // -c NAME [ARGS]: a summary instead of the events
+  bool list_chisels = false;
 };
 
 constexpr const char* kEventsFooter = R"(
@@ -66,6 +69,9 @@ EXAMPLES:
   sudo vedetta events -M 10 -w trace.scap # live: 10 seconds written to a capture file
   sysdig -r trace.scap                    # ...which sysdig reads too (and vedetta -r)
   vedetta events -r big.scap -n 1000 -w head.scap.gz -z   # the first 1000 events, gzipped
+  vedetta events -r trace.scap -c topconns      # a summary (chisel) instead of the events
+  vedetta events -r trace.scap -c spy_port 80   # the data sent and received on port 80
+  sudo vedetta events -c topprocs_net -M 5      # live: the top processes, every second
 
 Lines read like sysdig's: evt.num time cpu process (tid) direction type args.
 Times are in the local time zone (TZ=UTC for UTC). Live capture needs root
@@ -107,6 +113,13 @@ class EventSelection {
     return output_.render(fields_, e, threads_, line);
   }
 
+  // For a chisel: the events the filter keeps, including the internal ones
+  // sysdig hands its chisels (procinfo, once a second, drives their clock).
+  bool select_for_chisel(const events::Event& e) {
+    bool printable = printable_.should_print(e);
+    return select(e) && (printable || !events::is_printable(e));
+  }
+
   const events::StateTracker& tracker() const { return tracker_; }
   filter::KernelPrefilter kernel_prefilter() const {
     return filter_ ? filter::derive_kernel_prefilter(*filter_) : filter::KernelPrefilter{};
@@ -120,6 +133,30 @@ class EventSelection {
   std::optional<filter::Filter> filter_;
   events::EventOutput output_;
 };
+// The chisel -c asked for, or null. Live tables redraw the screen on a terminal.
+std::unique_ptr<events::chisels::ChiselRunner> open_chisel(const EventsArgs& a, bool live) {
+  if (a.chisel.empty()) return nullptr;
+  events::chisels::ChiselOutput out{stdout, live, live && isatty(STDOUT_FILENO)};
+  return std::make_unique<events::chisels::ChiselRunner>(
+      events::chisels::make_chisel(a.chisel, out), live);
+}
+
+// -c takes up to three words; those its chisel does not take are the start
+// of the filter (vedetta events -r f -c topconns proc.name=curl).
+void give_extra_chisel_words_to_filter(EventsArgs& a) {
+  if (a.chisel.empty()) return;
+  for (const auto& spec : events::chisels::all_chisels()) {
+    if (a.chisel[0] != spec.name) continue;
+    size_t keep = 1 + spec.min_args;
+    while (keep < a.chisel.size() && keep < 1 + spec.max_args && a.chisel[keep] == "disable_colors")
+      ++keep;  // the only optional chisel argument
+    if (a.chisel.size() > keep) {
+      a.filter_words.insert(a.filter_words.begin(), a.chisel.begin() + keep, a.chisel.end());
+      a.chisel.resize(keep);
+    }
+  }
+}
+
 volatile std::sig_atomic_t g_stop = 0;
 void on_stop_signal(int) { g_stop = 1; }
 
@@ -203,6 +240,7 @@ int run_live(const EventsArgs& a) {
   // What the kernel can decide of the filter is decided there, so that
   // unwanted events cost no user-space time (docs/events.md).
   filter::KernelPrefilter pre = selection.kernel_prefilter();
+  auto chisel = open_chisel(a, true);
   SyscallCaptureOptions o;
   o.syscalls = events::LiveEvents::syscalls_for(
       [&](std::string_view type) { return pre.event_types.allows(std::string(type)); });
@@ -253,7 +291,11 @@ int run_live(const EventsArgs& a) {
   auto sink = [&](const events::Event& e) {
     // With -w every event the filter keeps is written (internal ones too);
     // printing also skips what sysdig never prints.
-    if (done || (writer ? !selection.select(e) : !selection.line_for(e, line))) return;
+    if (done) return;
+    bool keep = writer ? selection.select(e)
+                : chisel ? selection.select_for_chisel(e)
+                         : selection.line_for(e, line);
+    if (!keep) return;
     if (a.only_pid) {  // process events come for every process
       const events::ThreadInfo* th = threads.find(e.tid);
       if (!th || th->pid != static_cast<int64_t>(a.only_pid)) return;
@@ -261,6 +303,11 @@ int run_live(const EventsArgs& a) {
     if (writer) {
       writer->write(e);
       if (a.max_events && writer->events_written() >= a.max_events) done = true;
+      return;
+    }
+    if (chisel) {
+      chisel->on_event(e, threads);
+      done = chisel->done() || (a.max_events && ++printed >= a.max_events);
       return;
     }
     line += '\n';
@@ -281,12 +328,15 @@ int run_live(const EventsArgs& a) {
     capture->poll(100, on_syscall, on_process);
     uint64_t now = event_clock_now_ns();
     live.release(now > kReorderNs ? now - kReorderNs : 0, sink);
+    // Every event up to there was given: the chisel's clock may move on.
+    if (chisel && now > kReorderNs) chisel->tick(now - kReorderNs + offset);
     std::fflush(stdout);
     if (a.verbose) stats.maybe_print(live.counters(), capture->drops(), printed);
   }
   // What the kernel still holds, then everything buffered.
   if (!done) capture->poll(0, on_syscall, on_process);
   live.flush(sink);
+  if (chisel) chisel->finish(threads);
   std::fflush(stdout);
   if (writer) finish_writing(*writer);
 
@@ -320,10 +370,15 @@ int run_live(const EventsArgs& a) {
 }
 
 int run(const EventsArgs& a) {
+  if (a.list_chisels) {
+    std::fputs(events::chisels::chisel_list_text().c_str(), stdout);
+    return 0;
+  }
   if (a.read_path.empty()) return run_live(a);
   std::error_code same_error;
   if (!a.write_path.empty() && std::filesystem::equivalent(a.read_path, a.write_path, same_error))
     throw UserError("events: -w " + a.write_path + " is the file -r reads: write to another file");
+  auto chisel = open_chisel(a, false);
   std::string error;
   auto reader = events::ScapReader::open_file(a.read_path, &error);
   if (!reader) throw UserError("events: " + error);
@@ -350,6 +405,12 @@ int run(const EventsArgs& a) {
       throw UserError(format("events: %s: %s (%llu events read before it)", a.read_path.c_str(),
                              reader->error().c_str(), static_cast<unsigned long long>(e.num)));
     }
+    if (chisel) {  // the events the filter keeps, internal ones too (procinfo drives its clock)
+      if (!selection.select_for_chisel(e)) continue;
+      chisel->on_event(e, threads);
+      if (chisel->done() || (a.max_events && ++printed >= a.max_events)) break;
+      continue;
+    }
     if (writer) {  // the events the filter keeps, as read
       if (!selection.select(e)) continue;
       writer->write(e);
@@ -362,6 +423,7 @@ int run(const EventsArgs& a) {
     if (a.max_events && ++printed >= a.max_events) break;
   }
   if (writer) finish_writing(*writer);
+  if (chisel) chisel->finish(threads);
   report_skipped(a.read_path, reader->counters());
   return 0;
 }
@@ -382,6 +444,12 @@ std::function<int()> add_events_command(CLI::App& app) {
   cmd->add_option("-w,--write", args->write_path,
                   "Write the events to this .scap file (sysdig's format) instead of printing them");
   cmd->add_flag("-z,--compress", args->compress, "With -w: gzip the file")->needs("--write");
+  cmd->add_option("-c,--chisel", args->chisel,
+                  "Print a summary instead of the events, as sysdig's chisel NAME does "
+                  "(see --list-chisels)")
+      ->expected(1, 3)  // spy_port PORT disable_colors
+      ->type_name("NAME [ARGS]");
+  cmd->add_flag("--list-chisels", args->list_chisels, "List the chisels -c runs, and exit");
   cmd->add_option("filter", args->filter_words,
                   "sysdig filter, e.g. proc.name=sshd and fd.type=ipv4 (docs/events.md)");
   auto* m = cmd->add_option("-M,--seconds", args->max_seconds,
@@ -401,6 +469,7 @@ std::function<int()> add_events_command(CLI::App& app) {
   auto* k = cmd->add_flag("--keep-root", args->keep_root, "Live: keep root privileges");
   for (auto* o : {m, pid, snap, v, u, k}) o->excludes("--read");
   return [args] {
+    give_extra_chisel_words_to_filter(*args);
     try {
       return run(*args);
     } catch (const events::ScapWriteError& e) {  // -w: said like the command's other errors

@@ -224,7 +224,10 @@ CaptureMetadata read_proc_snapshot(const std::string& proc_root) {
       t.tid = std::strtoll(tid_text.c_str(), nullptr, 10);
       t.comm = read_text_file(pid_dir + "/task/" + tid_text + "/comm");
       while (!t.comm.empty() && t.comm.back() == '\n') t.comm.pop_back();
-      if (t.tid == pid) t.fds = fds;  // threads share the main thread's table
+      if (t.tid == pid)
+        t.fds = fds;
+      else  // the other threads share the main thread's table, as sysdig's /proc scan says
+        t.flags = kCloneFiles | kCloneThread;
       md.threads.push_back(std::move(t));
     }
   }

@@ -11,7 +11,6 @@ namespace {
 
 constexpr uint32_t kByteOrderMagic = 0x1A2B3C4D;
 constexpr size_t kHostnameSize = 128;
-constexpr uint32_t kCloneFiles = 1u << 0, kCloneThread = 1u << 13;  // thread flags
 
 // The address bytes of `ip` ("10.0.0.1", "2001:db8::1"), zeros if it does not parse.
 void put_ip(ByteBuilder& b, const std::string& ip, bool v6) {
@@ -125,10 +124,10 @@ std::vector<uint8_t> process_list_body(std::span<const ThreadEntry> threads) {
     t.put<int64_t>(th.tid).put<int64_t>(th.pid).put<int64_t>(th.ptid);
     t.put<int64_t>(0).put<int64_t>(0);  // session id, process group: not kept
     t.str16(th.comm).str16(th.exe).str16(th.exepath).str16(th.args).str16(th.cwd);
-    // Other threads of a process share its fds (sysdig looks them up in
-    // the main thread's list only when the thread says so).
+    // Threads sharing their process's fds say so (kCloneFiles): sysdig looks
+    // them up in the main thread's list only then.
     t.put<uint64_t>(0);  // fd limit: not kept
-    t.put<uint32_t>(th.tid == th.pid ? 0 : kCloneThread | kCloneFiles);
+    t.put<uint32_t>(th.flags);
     t.put<uint32_t>(th.uid).put<uint32_t>(th.gid);
     t.put<uint32_t>(0).put<uint32_t>(0).put<uint32_t>(0);  // vmsize, vmrss, vmswap (KiB)
     t.put<uint64_t>(0).put<uint64_t>(0);                   // page faults

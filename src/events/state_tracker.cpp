@@ -10,7 +10,6 @@ namespace vedetta::events {
 namespace {
 
 // Values of the driver's encodings used here.
-constexpr uint32_t kCloneFiles = 1u << 0, kCloneThread = 1u << 13;
 constexpr uint32_t kOpenDirectory = 1u << 10;
 constexpr int64_t kAtFdcwd = -100;
 

@@ -42,13 +42,15 @@ void ThreadTable::seed(const CaptureMetadata& metadata) {
     fi.name = tuple_text(fi.sip, fi.sport, fi.dip, fi.dport);
     return fi;
   };
-  // Main threads first so that the other threads can share their fd tables.
+  // Main threads first so that the other threads can share their fd tables
+  // (those listed with CLONE_FILES, as /proc scans list them; sysdig gives
+  // the others a table of their own).
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& t : metadata.threads) {
       bool main = t.tid == t.pid;
       if ((pass == 0) != main) continue;
       std::shared_ptr<FdTable> fds;
-      if (!main) {
+      if (!main && (t.flags & kCloneFiles)) {
         if (const ThreadInfo* leader = find(t.pid)) fds = leader->fds;
       }
       ThreadInfo& th = add(t.tid, fds);

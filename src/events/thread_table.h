@@ -53,6 +53,8 @@ class ThreadTable {
   ThreadInfo& add(int64_t tid, std::shared_ptr<FdTable> fds = nullptr);
   void remove(int64_t tid) { threads_.erase(tid); }
   size_t size() const { return threads_.size(); }
+  // Every thread, in no particular order.
+  const std::unordered_map<int64_t, ThreadInfo>& all() const { return threads_; }
 
   const FdInfo* find_fd(int64_t tid, int64_t fd) const;
 

@@ -255,6 +255,28 @@ class Run:
         return out.decode(errors="replace"), self.err.decode(errors="replace")
 
 
+def capture_child(vedetta, child, extra=(), settle=0.0):
+    """Captures `child` (started with stdin and stdout pipes, waiting for a
+    line on stdin) with `vedetta events --pid` and `extra` options: says "go",
+    reads the JSON line it prints, waits for its end, then `settle` seconds.
+    Returns (stdout lines, stderr, the child's JSON)."""
+    try:
+        run = Run(vedetta, child.pid, extra=extra)
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        info = json.loads(child.stdout.readline())
+        child.wait(timeout=30)
+        time.sleep(settle)
+        out, err = run.stop()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    lines = out.splitlines()
+    print(f"{len(lines)} lines; stderr: {err.strip()}", flush=True)
+    return lines, err, info
+
+
 class Checker:
     def __init__(self, lines):
         self.lines = lines
@@ -284,21 +306,9 @@ def run_python_child(vedetta, code, extra=()):
     lines, stderr."""
     child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
-    try:
-        with open(f"/proc/{child.pid}/comm") as f:
-            comm = f.read().strip()
-        run = Run(vedetta, child.pid, extra=extra)
-        child.stdin.write("go\n")
-        child.stdin.flush()
-        info = json.loads(child.stdout.readline())
-        child.wait(timeout=20)
-        out, err = run.stop()
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-    lines = out.splitlines()
-    print(f"{len(lines)} lines; stderr: {err.strip()}", flush=True)
+    with open(f"/proc/{child.pid}/comm") as f:
+        comm = f.read().strip()
+    lines, err, info = capture_child(vedetta, child, extra)
     return comm, info, lines, err
 
 
@@ -575,18 +585,16 @@ def case_write(vedetta):
     return c
 
 
-def main():
+def run_case(cases):
+    """Parses --vedetta and the case name, runs case_<name>(vedetta) from
+    `cases` (a dict of functions returning a Checker); the exit code."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--vedetta", required=True)
-    ap.add_argument("case", choices=["network", "short_lived", "filtered", "rate", "write",
-                                     "files_and_fds", "process_calls"])
+    ap.add_argument("case", choices=sorted(cases))
     a = ap.parse_args()
     if os.geteuid() != 0:
         skip_or_fail("needs root to load BPF programs")
     try:
-        cases = {"network": case_network, "short_lived": case_short_lived,
-                 "filtered": case_filtered, "rate": case_rate, "write": case_write,
-                 "files_and_fds": case_files_and_fds, "process_calls": case_process_calls}
         c = cases[a.case](a.vedetta)
     except Skip as e:
         skip_or_fail(str(e))
@@ -597,6 +605,12 @@ def main():
         return 1
     print("all checks passed", flush=True)
     return 0
+
+
+def main():
+    return run_case({"network": case_network, "short_lived": case_short_lived,
+                     "filtered": case_filtered, "rate": case_rate, "write": case_write,
+                     "files_and_fds": case_files_and_fds, "process_calls": case_process_calls})
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "events/scap_block_encoding.h"
+#include "events/event.h"
 
 namespace vedetta::events::test {
 
@@ -42,6 +43,21 @@ struct TestEvent {
   std::vector<std::vector<uint8_t>> params;
   uint16_t cpu = 0;
 };
+
+// The event a reader would return for `t`, for tests that skip the file.
+inline Event make_event(const TestEvent& t, uint64_t num = 1) {
+  Event e;
+  e.num = num;
+  e.ts_ns = t.ts_ns;
+  e.tid = t.tid;
+  e.type = t.type;
+  e.cpu = t.cpu;
+  for (const auto& p : t.params) {
+    e.spans.emplace_back(static_cast<uint32_t>(e.bytes.size()), static_cast<uint32_t>(p.size()));
+    e.bytes.insert(e.bytes.end(), p.begin(), p.end());
+  }
+  return e;
+}
 
 class ScapBuilder {
  public:
