@@ -12,6 +12,7 @@
 #include "attribution/process_table.h"
 #include "attribution/socket_map.h"
 #include "attribution/socket_scan.h"
+#include "ebpf/event_clock.h"
 #include "ebpf/syscall_capture.h"
 #include "flow/flow.h"
 
@@ -61,6 +62,8 @@ class FlowAttribution {
   SocketScanner scanner_;
   AttributionStats stats_;
   uint64_t last_expire_ns_ = 0;
+  // Epoch minus boot clock (packets carry epoch times, events boot-clock ones).
+  int64_t epoch_offset_ns_ = event_clock_to_epoch_offset_ns();
   uint64_t last_scan_ns_ = 0;
 };
 

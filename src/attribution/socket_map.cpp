@@ -60,6 +60,19 @@ size_t SocketMap::KeyHash::operator()(const Key& k) const {
 
 void SocketMap::record(const Key& key, const vedetta_syscall_event& e, bool closing) {
   SocketOwner& o = sockets_[key];
+  // A new socket on the tuple of a closed one (connect/accept/bind start a
+  // socket's life): the old one is kept for flows that started before.
+  bool starts = e.syscall == SYS_connect || e.syscall == SYS_accept || e.syscall == SYS_accept4 ||
+                e.syscall == SYS_bind;
+  if (o.process && o.closed && starts) {
+    SocketOwner old = std::move(o);
+    o = SocketOwner{};
+    o.earlier = std::move(old.earlier);
+    old.earlier.clear();
+    o.earlier.insert(o.earlier.begin(), std::move(old));
+    if (o.earlier.size() > kEarlierKept) o.earlier.pop_back();
+  }
+  if (!o.process || o.from_scan) o.first_ns = e.ts_ns;
   if (o.process && o.process->pid != e.tgid &&
       std::find(o.others.begin(), o.others.end(), o.process->pid) == o.others.end())
     o.others.push_back(o.process->pid);  // another process shares the socket
@@ -130,13 +143,20 @@ void SocketMap::on_syscall_event(const vedetta_syscall_event& e) {
   record(k, e, false);
 }
 
-const SocketOwner* SocketMap::lookup(const Key& key) {
+const SocketOwner* SocketMap::lookup(const Key& key, uint64_t at_ns) {
   auto it = sockets_.find(key);
-  return it == sockets_.end() ? nullptr : &it->second;
+  if (it == sockets_.end()) return nullptr;
+  const SocketOwner& o = it->second;
+  // The flow started before this socket's first call: an earlier socket
+  // with the same tuple, closed after the flow started, carried it.
+  if (at_ns && o.first_ns > at_ns + kStartSlackNs)
+    for (const SocketOwner& e : o.earlier)
+      if (e.first_ns <= at_ns + kStartSlackNs && e.last_ns + kStartSlackNs >= at_ns) return &e;
+  return &o;
 }
 
 const SocketOwner* SocketMap::find(uint8_t l4_proto, const Endpoint& local,
-                                   const Endpoint& remote, uint32_t netns) {
+                                   const Endpoint& remote, uint32_t netns, uint64_t at_ns) {
   ++stats_.lookups;
   Endpoint any_local{IpAddress{}, local.port};
   Endpoint any_remote{};
@@ -150,7 +170,7 @@ const SocketOwner* SocketMap::find(uint8_t l4_proto, const Endpoint& local,
     for (const Endpoint* l : locals)
       for (uint32_t ns : spaces) {
         Key k{ns, l4_proto, *l, *r};
-        if (const SocketOwner* o = lookup(k)) {
+        if (const SocketOwner* o = lookup(k, at_ns)) {
           ++stats_.found;
           return o;
         }

@@ -14,9 +14,13 @@ import threading
 import time
 
 
+SAY_LOCK = threading.Lock()  # threads print whole lines
+
+
 def say(**kw):
     kw.setdefault("pid", os.getpid())
-    print(json.dumps(kw), flush=True)
+    with SAY_LOCK:
+        print(json.dumps(kw), flush=True)
 
 
 def family_of(host):
@@ -99,41 +103,24 @@ def forking_client(host, port):
 
 
 def udp_server(host, count, reply_by_other="0"):
-    """Answers COUNT datagrams; with reply_by_other, a second process bound to
-    the same port (SO_REUSEPORT) sends the answers."""
-    fam = family_of(host)
-    s = socket.socket(fam, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    """Answers COUNT datagrams; with reply_by_other, a child forked after each
+    datagram sends the answer on the inherited socket, so the reply comes
+    from another process than the one that received."""
+    s = socket.socket(family_of(host), socket.SOCK_DGRAM)
     s.bind((host, 0))
-    port = s.getsockname()[1]
-    replier = None
-    if reply_by_other == "1":
-        r, w = os.pipe()
-        replier = os.fork()
-        if replier == 0:  # the replying process: its own socket on the same port
-            os.close(w)
-            t = socket.socket(fam, socket.SOCK_DGRAM)
-            t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-            t.bind((host, port))
-            f = os.fdopen(r)
-            for line in f:
-                peer = json.loads(line)
-                t.sendto(b"answer", (peer[0], peer[1]))
-            os._exit(0)
-        os.close(r)
-        pipe = os.fdopen(w, "w")
-    say(event="listening", port=port, replier=replier)
+    say(event="listening", port=s.getsockname()[1])
     for _ in range(int(count)):
         data, peer = s.recvfrom(100)
-        if replier:
-            pipe.write(json.dumps(peer[:2]) + "\n")
-            pipe.flush()
+        replier = None
+        if reply_by_other == "1":
+            replier = os.fork()
+            if replier == 0:
+                s.sendto(b"answer", peer)
+                os._exit(0)
+            os.waitpid(replier, 0)
         else:
             s.sendto(b"answer", peer)
-        say(event="received", peer_port=peer[1])
-    if replier:
-        pipe.close()
-        os.waitpid(replier, 0)
+        say(event="received", peer_port=peer[1], replier=replier)
 
 
 def udp_client(host, port, connected="0"):

@@ -187,14 +187,14 @@ def udp_cases():
         out.append(expect(17, cport, port, cli.pid, PYTHON, srv.pid, PYTHON, f"UDP {label}"))
     # The answer comes from another process (bound to the same port) than the receiver.
     srv = Agent("udp_server", "127.0.0.1", 1, 1)
-    first = srv.read()
-    cli = Agent("udp_client", "127.0.0.1", first["port"])
+    port = srv.read()["port"]
+    cli = Agent("udp_client", "127.0.0.1", port)
     cport = cli.read()["local_port"]
+    replier = srv.read()["replier"]
     cli.wait()
     srv.wait()
-    e = expect(17, cport, first["port"], cli.pid, PYTHON, srv.pid, PYTHON,
-               "UDP reply by another process")
-    e["spid_any"] = [srv.pid, first["replier"]]  # both did the server's I/O
+    e = expect(17, cport, port, cli.pid, PYTHON, srv.pid, PYTHON, "UDP reply by another process")
+    e["spid_any"] = [srv.pid, replier]  # both did the server's I/O
     out.append(e)
     return out
 
