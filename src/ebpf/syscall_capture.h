@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "ebpf/syscall_event.h"
@@ -17,6 +18,13 @@ namespace vedetta {
 
 struct SyscallCaptureOptions {
   std::vector<int> syscalls;  // numbers to report (x86-64)
+  // Of those, the ones reported for every process whatever only_pids and
+  // only_comms say (they keep user space's thread and fd tables true).
+  std::vector<int> always;
+  // A filter's pids (thread-group ids) and comms, decided in the kernel; empty
+  // = any. Comms are compared on their first 15 bytes. At most 1024 each.
+  std::vector<uint32_t> only_pids;
+  std::vector<std::string> only_comms;
   uint32_t only_pid = 0;      // 0 = every process
   bool include_self = false;  // vedetta's own calls are left out by default
   uint32_t snaplen = 80;      // bytes of I/O data copied (sysdig -s), at most 255
@@ -48,6 +56,8 @@ class SyscallCapture {
   int poll(int timeout_ms, const Handler& handler, const ProcessHandler& on_process = {});
   SyscallCaptureDrops drops() const;
   SyscallCaptureIoUring io_uring() const;
+  // Enter and exit events the pid/comm filters left out in the kernel.
+  uint64_t filtered_in_kernel() const;
 
  private:
   SyscallCapture() = default;

@@ -106,6 +106,16 @@ struct vedetta_capture_config {
   __u32 ignore_tgid; /* vedetta itself: its own calls are left out */
   __u32 only_tgid;   /* 0 = every process */
   __u32 snaplen;     /* bytes of I/O data to copy (<= VEDETTA_SNAP_MAX) */
+  /* A filter's pids / comms (maps pid_filter, comm_filter) apply: calls
+     selected with VEDETTA_SELECTED_ALWAYS pass anyway. */
+  __u8 filter_pids;
+  __u8 filter_comms;
 };
+
+/* Values of the `selected` map. */
+#define VEDETTA_SELECTED 1        /* reported if the pid/comm filters allow */
+#define VEDETTA_SELECTED_ALWAYS 2 /* reported for every process (keeps fd tables true) */
+#define VEDETTA_FILTER_MAX 1024   /* pids or comms a filter may list */
+#define VEDETTA_COMM_LEN 16
 
 #endif

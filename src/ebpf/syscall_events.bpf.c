@@ -167,6 +167,35 @@ struct {
   __type(value, struct vedetta_capture_config);
 } config SEC(".maps");
 
+// Events a filter's pids or comms left out here (per CPU; one slot).
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, __u64);
+} filtered SEC(".maps");
+
+static __always_inline void count_filtered(void) {
+  __u32 zero = 0;
+  __u64* n = bpf_map_lookup_elem(&filtered, &zero);
+  if (n) *n += 1;  // per CPU: no atomics needed
+}
+
+// The pids (thread-group ids) and comms a filter allows, when config says so.
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, VEDETTA_FILTER_MAX);
+  __type(key, __u32);
+  __type(value, __u8);
+} pid_filter SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, VEDETTA_FILTER_MAX);
+  __type(key, char[VEDETTA_COMM_LEN]);
+  __type(value, __u8);
+} comm_filter SEC(".maps");
+
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, 4 << 20);
@@ -195,6 +224,19 @@ static __always_inline struct vedetta_capture_config* wanted(__u32 nr, __u32 tgi
   if (!c) return 0;
   if (c->ignore_tgid && c->ignore_tgid == tgid) return 0;
   if (c->only_tgid && c->only_tgid != tgid) return 0;
+  if (*on == VEDETTA_SELECTED_ALWAYS) return c;  // keeps user space's fd tables true
+  if (c->filter_pids && !bpf_map_lookup_elem(&pid_filter, &tgid)) {
+    count_filtered();
+    return 0;
+  }
+  if (c->filter_comms) {
+    char comm[VEDETTA_COMM_LEN] = {};
+    bpf_get_current_comm(comm, sizeof comm);  // NUL-padded, as the map keys are
+    if (!bpf_map_lookup_elem(&comm_filter, comm)) {
+      count_filtered();
+      return 0;
+    }
+  }
   return c;
 }
 

@@ -130,6 +130,13 @@ std::vector<int> LiveEvents::syscalls() {
   return syscalls_for([](std::string_view) { return true; });
 }
 
+std::vector<int> LiveEvents::state_syscalls() {
+  std::vector<int> out;
+  for (const auto& c : kCaptured)
+    if (c.keeps_state) out.push_back(c.nr);
+  return out;
+}
+
 std::vector<int> LiveEvents::syscalls_for(const std::function<bool(std::string_view)>& allowed) {
   std::vector<int> out;
   for (const auto& c : kCaptured)

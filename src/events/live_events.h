@@ -48,6 +48,9 @@ class LiveEvents {
   // that keeps the thread and fd tables true (socket, connect, accept,
   // close...), which must reach user space whatever the filter.
   static std::vector<int> syscalls_for(const std::function<bool(std::string_view)>& allowed);
+  // Those that keep the tables true: reported for every process whatever a
+  // filter's pids and names (SyscallCaptureOptions::always).
+  static std::vector<int> state_syscalls();
 
   // Remembers each process's exe and arguments (clone events repeat them).
   void seed(const CaptureMetadata& metadata);
