@@ -26,6 +26,7 @@ FlowAttribution::FlowAttribution(Source source) : source_(source) {
     o.syscalls = {SYS_connect, SYS_accept, SYS_accept4, SYS_bind,    SYS_listen, SYS_sendto,
                   SYS_recvfrom, SYS_sendmsg, SYS_recvmsg, SYS_close};
     o.snaplen = 0;
+    o.lean = true;  // owners only: repeated send/receive calls stay in the kernel
     capture_ = SyscallCapture::open(o);  // before the scan: no gap between the two
   }
   processes_.seed_from_proc();
@@ -82,7 +83,11 @@ FlowProcesses FlowAttribution::lookup(const Flow& flow) {
 
 AttributionStats FlowAttribution::stats() const {
   AttributionStats s = stats_;
-  if (capture_) s.drops = capture_->drops();
+  if (capture_) {
+    s.drops = capture_->drops();
+    s.left_in_kernel_io = capture_->lean_repeated_io();
+    s.left_in_kernel_other = capture_->lean_other();
+  }
   s.scans = scanner_.stats().scans;
   return s;
 }

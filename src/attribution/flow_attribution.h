@@ -28,6 +28,10 @@ struct AttributionStats {
   uint64_t bytes = 0, bytes_attributed = 0;
   SyscallCaptureDrops drops;
   uint64_t scans = 0;             // socket scans (1 with eBPF: the seeding at start)
+  // eBPF: events the kernel side kept to itself (lean mode): a process's
+  // repeated send/receive on a socket and peer; enter events and closes of
+  // files and pipes.
+  uint64_t left_in_kernel_io = 0, left_in_kernel_other = 0;
 };
 
 class FlowAttribution {

@@ -81,6 +81,7 @@ class SocketMap {
   void close_key(const Key& key, uint64_t ts_ns);
   void note_namespace(uint32_t netns);
   const SocketOwner* lookup(const Key& key, uint64_t at_ns);
+  void complete(SocketOwner& o);
   static constexpr size_t kEarlierKept = 4;
   // Packet and event clocks are read apart: a socket's first call may come
   // a little after the flow's first packet (the SYN is sent inside connect).

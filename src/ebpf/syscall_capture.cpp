@@ -54,6 +54,7 @@ std::unique_ptr<SyscallCapture> SyscallCapture::open(const SyscallCaptureOptions
     bpf_map__update_elem(c->skel_->maps.comm_filter, key, sizeof key, &yes, sizeof yes, BPF_ANY);
   }
   vedetta_capture_config cfg{};
+  cfg.lean = options.lean;
   cfg.filter_pids = !options.only_pids.empty();
   cfg.filter_comms = !options.only_comms.empty();
   cfg.ignore_tgid = options.include_self ? 0 : static_cast<uint32_t>(getpid());
@@ -123,6 +124,11 @@ SyscallCaptureDrops SyscallCapture::drops() const {
   d.process_ringbuf_full = per_cpu_sum(skel_->maps.drops, VEDETTA_DROP_PROCESS_RINGBUF_FULL);
   return d;
 }
+
+uint64_t SyscallCapture::lean_repeated_io() const {
+  return per_cpu_sum(skel_->maps.lean, VEDETTA_LEAN_REPEATED_IO);
+}
+uint64_t SyscallCapture::lean_other() const { return per_cpu_sum(skel_->maps.lean, VEDETTA_LEAN_OTHER); }
 
 uint64_t SyscallCapture::filtered_in_kernel() const { return per_cpu_sum(skel_->maps.filtered, 0); }
 

@@ -28,6 +28,10 @@ struct SyscallCaptureOptions {
   uint32_t only_pid = 0;      // 0 = every process
   bool include_self = false;  // vedetta's own calls are left out by default
   uint32_t snaplen = 80;      // bytes of I/O data copied (sysdig -s), at most 255
+  // For attribution: no enter events but close's, closes of IP sockets only,
+  // and a send/receive only the first time a process uses a socket with a
+  // peer (an LRU map in the kernel). SyscallCapture::lean_left_out() counts.
+  bool lean = false;
 };
 
 struct SyscallCaptureDrops {
@@ -58,6 +62,10 @@ class SyscallCapture {
   SyscallCaptureIoUring io_uring() const;
   // Enter and exit events the pid/comm filters left out in the kernel.
   uint64_t filtered_in_kernel() const;
+  // Events the lean mode left out: repeated send/receive calls, and others
+  // (enter events, closes of files and pipes).
+  uint64_t lean_repeated_io() const;
+  uint64_t lean_other() const;
 
  private:
   SyscallCapture() = default;

@@ -110,6 +110,17 @@ struct vedetta_capture_config {
      selected with VEDETTA_SELECTED_ALWAYS pass anyway. */
   __u8 filter_pids;
   __u8 filter_comms;
+  /* Attribution needs only who owns each socket: enter events only for
+     close, close only of IP sockets, and send/receive exits only the first
+     time a process uses a socket with a peer (LRU map io_seen). */
+  __u8 lean;
+};
+
+/* Events the lean mode left out in the kernel (counters map `lean`). */
+enum vedetta_lean_counter {
+  VEDETTA_LEAN_REPEATED_IO = 0, /* a process's send/receive on a socket and peer seen before */
+  VEDETTA_LEAN_OTHER = 1,       /* enter events, closes of non-sockets */
+  VEDETTA_LEAN_COUNTERS = 2,
 };
 
 /* Values of the `selected` map. */

@@ -167,6 +167,34 @@ struct {
   __type(value, struct vedetta_capture_config);
 } config SEC(".maps");
 
+// Lean mode (attribution): which process used which socket with which peer.
+struct io_seen_key {
+  __u64 inode;
+  __u32 tgid;
+  __u16 remote_port;
+  __u16 pad;
+  __u8 remote_addr[16];
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 65536);
+  __type(key, struct io_seen_key);
+  __type(value, __u8);
+} io_seen SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, VEDETTA_LEAN_COUNTERS);
+  __type(key, __u32);
+  __type(value, __u64);
+} lean SEC(".maps");
+
+static __always_inline void count_lean(__u32 reason) {
+  __u64* n = bpf_map_lookup_elem(&lean, &reason);
+  if (n) *n += 1;  // per CPU: no atomics needed
+}
+
 // Events a filter's pids or comms left out here (per CPU; one slot).
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -460,6 +488,10 @@ int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
     count_io_uring(BPF_CORE_READ((struct pt_regs*)ctx->args[0], si));
     return 0;
   }
+  if (c->lean && nr != NR_close) {  // attribution reads exits, and close's enter
+    count_lean(VEDETTA_LEAN_OTHER);
+    return 0;
+  }
   struct vedetta_syscall_event* e = reserve();
   if (!e) return 0;
   fill_common(e, nr, id, (struct pt_regs*)ctx->args[0]);
@@ -491,6 +523,11 @@ int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
       break;
   }
   if (nr == NR_sendto && e->sock.family) peer_from_user(e, (const void*)e->args[4]);
+  if (c->lean && e->sock.family != AF_INET && e->sock.family != AF_INET6) {
+    bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);  // a file or pipe closing
+    count_lean(VEDETTA_LEAN_OTHER);
+    return 0;
+  }
   bpf_ringbuf_submit(e, wakeup_flags(&events));
   return 0;
 }
@@ -581,6 +618,21 @@ int on_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
     struct user_msghdr m = {};
     if (bpf_probe_read_user(&m, sizeof(m), (const void*)e->args[1]) == 0 && m.msg_name)
       peer_from_user(e, m.msg_name);
+  }
+  if (c->lean && (nr == NR_sendto || nr == NR_recvfrom || nr == NR_sendmsg || nr == NR_recvmsg)) {
+    // Only the first use of a socket with a peer by a process says who owns it.
+    struct io_seen_key k = {};
+    k.inode = e->sock.inode;
+    k.tgid = e->tgid;
+    k.remote_port = e->sock.remote_port;
+    __builtin_memcpy(k.remote_addr, e->sock.remote_addr, sizeof(k.remote_addr));
+    if (e->ret < 0 || bpf_map_lookup_elem(&io_seen, &k)) {
+      bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+      count_lean(VEDETTA_LEAN_REPEATED_IO);
+      return 0;
+    }
+    __u8 one = 1;
+    bpf_map_update_elem(&io_seen, &k, &one, BPF_ANY);
   }
   bpf_ringbuf_submit(e, wakeup_flags(&events));
   return 0;

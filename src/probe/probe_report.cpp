@@ -87,9 +87,12 @@ std::string Probe::report() const {
     if (attribution_->source() == FlowAttribution::Source::kPoll)
       std::snprintf(b, sizeof b, "%llu socket scans (polling, no eBPF)\n", (unsigned long long)a.scans);
     else
-      std::snprintf(b, sizeof b, "events lost: %llu socket, %llu process (ring buffer full)\n",
+      std::snprintf(b, sizeof b,
+                    "events lost: %llu socket, %llu process (ring buffer full); not needed, left "
+                    "in the kernel: %llu repeated send/receive, %llu other\n",
                     (unsigned long long)a.drops.ringbuf_full,
-                    (unsigned long long)a.drops.process_ringbuf_full);
+                    (unsigned long long)a.drops.process_ringbuf_full,
+                    (unsigned long long)a.left_in_kernel_io, (unsigned long long)a.left_in_kernel_other);
     out += b;
   }
   AnomalyCounters an = anomalies();
