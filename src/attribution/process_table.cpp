@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "attribution/cgroup.h"
+#include "common/cgroup.h"
 #include "common/proc_files.h"
 
 namespace vedetta {

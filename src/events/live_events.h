@@ -86,6 +86,8 @@ class LiveEvents {
   uint64_t arrivals_ = 0;
   std::unordered_map<uint32_t, Key> pending_enter_;  // tid -> its last enter in buffer_
   std::unordered_map<int64_t, ProcInfo> procs_;
+  // The groups of each exec, read when its event arrived: (tgid, ts) -> param.
+  std::map<std::pair<uint32_t, uint64_t>, std::string> exec_groups_;
   Event event_;
   LiveCounters counters_;
 };

@@ -629,6 +629,39 @@ def case_comm_filter(vedetta):
     return c
 
 
+def case_container(vedetta):
+    """A child moves itself into a cgroup named like docker's
+    (/sys/fs/cgroup/pids/docker/<64 hex>), then execs: container.id of its
+    events is the first 12 hex digits; this test's own events say host.
+    (The groups are read from /proc when the exec event is read, up to a
+    poll interval later: the program lives 0.5 s; see docs/events.md.)"""
+    cid = "0123456789abcdef" * 4
+    group = f"/sys/fs/cgroup/pids/docker/{cid}"
+    try:
+        os.makedirs(group, exist_ok=True)
+    except OSError as e:
+        raise Skip(f"cannot create the cgroup {group}: {e}")
+    code = (f"import os, sys; sys.stdin.readline(); "
+            f"open('{group}/cgroup.procs', 'w').write(str(os.getpid())); "
+            f"print('{{}}', flush=True); "
+            f"os.execv('/bin/sh', ['sh', '-c', 'exec 3</etc/hostname; sleep 0.5'])")
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        lines, err, _ = capture_child(vedetta, child, ["-p", "%container.id %proc.name %evt.type",
+                                                       "evt.type in (execve, open, openat)"])
+    finally:
+        try:
+            os.rmdir(group)
+        except OSError:
+            pass
+    c = Checker(lines)
+    c.has("the exec inside the container's group names it", r"^0123456789ab sh execve$")
+    c.has("the open after the exec too", r"^0123456789ab sh open(at)?$")
+    c.check(not any(l.startswith("host sh") for l in lines), "no event of sh says host")
+    return c
+
+
 def run_case(cases):
     """Parses --vedetta and the case name, runs case_<name>(vedetta) from
     `cases` (a dict of functions returning a Checker); the exit code."""
@@ -655,7 +688,7 @@ def main():
     return run_case({"network": case_network, "short_lived": case_short_lived,
                      "filtered": case_filtered, "rate": case_rate, "write": case_write,
                      "files_and_fds": case_files_and_fds, "process_calls": case_process_calls,
-                     "comm_filter": case_comm_filter})
+                     "comm_filter": case_comm_filter, "container": case_container})
 
 
 if __name__ == "__main__":
