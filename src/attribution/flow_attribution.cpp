@@ -67,9 +67,10 @@ void FlowAttribution::drain() {
         [this, now_us](const vedetta_syscall_event& e) {
           sockets_.on_syscall_event(e);
           if (e.sock.family != AF_INET && e.sock.family != AF_INET6) return;
-          bool starts = e.syscall == SYS_connect || e.syscall == SYS_accept ||
-                        e.syscall == SYS_accept4;
-          resources_.watch(e.tgid, now_us, starts);
+          // Where flows start and end: samples there bracket them best.
+          bool edge = e.syscall == SYS_connect || e.syscall == SYS_accept ||
+                      e.syscall == SYS_accept4 || e.syscall == SYS_close;
+          resources_.watch(e.tgid, now_us, edge);
         },
         [this](const vedetta_process_event& p) {
           processes_.on_process_event(p);

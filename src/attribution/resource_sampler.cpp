@@ -34,11 +34,11 @@ void ResourceSampler::sample(uint32_t pid, Tracked& t, uint64_t now_us) {
   t.history.add(*s);
 }
 
-void ResourceSampler::watch(uint32_t pid, uint64_t now_us, bool flow_start) {
+void ResourceSampler::watch(uint32_t pid, uint64_t now_us, bool flow_edge) {
   Tracked& t = track(pid);
   t.interest_us = now_us;
   if (t.exited || t.gone) return;
-  if (t.history.empty() || (flow_start && t.history.last().time_us + kFlowStartEveryUs <= now_us))
+  if (t.history.empty() || (flow_edge && t.history.last().time_us + kFlowEdgeEveryUs <= now_us))
     sample(pid, t, now_us);
 }
 

@@ -27,15 +27,15 @@ class ResourceSampler {
   static constexpr uint64_t kSampleWhileUs = 2'000'000; // after the last sign of interest
   static constexpr uint64_t kKeepUs = 300'000'000;      // history kept after that or exit
   static constexpr uint64_t kBirthKeepUs = 10'000'000;  // fork times of unwatched processes
-  static constexpr uint64_t kFlowStartEveryUs = 100'000; // extra samples when flows start
+  static constexpr uint64_t kFlowEdgeEveryUs = 100'000;  // extra samples when flows start/end
 
   explicit ResourceSampler(SampleClock clock, std::string proc_root = "/proc")
       : clock_(clock), proc_root_(std::move(proc_root)) {}
 
   // The process uses a socket now: sampled at once if it is new, or if
-  // `flow_start` (connect, accept) and its last sample is older than
-  // kFlowStartEveryUs, so that a flow's start falls near a sample.
-  void watch(uint32_t pid, uint64_t now_us, bool flow_start = false);
+  // `flow_edge` (connect, accept, close) and its last sample is older than
+  // kFlowEdgeEveryUs, so that a flow's ends fall near samples.
+  void watch(uint32_t pid, uint64_t now_us, bool flow_edge = false);
   // Samples the watched processes due for it and forgets old histories.
   // `owners`: pids holding an open socket now (they stay watched).
   void tick(uint64_t now_us, const std::vector<uint32_t>& owners);

@@ -155,9 +155,14 @@ def main():
     check(f.get("SRC_PROC_PID") == busy_pid, "busy: client pid")
     expected = 100 * busy_truth["cpu_s"] / busy_truth["wall_s"]
     load = f.get("SRC_PROC_AVERAGE_CPU_LOAD", -100) / 100
-    check(25 <= load <= 75 and abs(load - expected) <= 15,
-          f"busy: CPU load {load:.1f}% in 25..75% and within 15 points of the process's own "
-          f"{expected:.1f}%")
+    check(abs(load - expected) <= 15,
+          f"busy: CPU load {load:.1f}% within 15 points of the process's own {expected:.1f}%")
+    # Half duty in CPU time gives ~50 % only if the CPU was there to take:
+    # on a machine busy with other work the client itself measures less.
+    if 30 <= expected <= 70:
+        check(25 <= load <= 75, f"busy: CPU load {load:.1f}% in 25..75% (half duty)")
+    else:
+        print(f"note: the machine was busy: the client got {expected:.1f}% instead of ~50%")
     check(abs(f.get("SRC_PROC_CPU_NS", 0) / 1e9 - busy_truth["cpu_s"]) <= 0.25 * busy_truth["cpu_s"],
           f"busy: CPU time {f.get('SRC_PROC_CPU_NS', 0) / 1e9:.3f} s within 25% of {busy_truth['cpu_s']:.3f} s")
     check(f.get("SRC_PROC_PEAK_MEMORY", 0) >= 50 * 1024,
@@ -180,8 +185,11 @@ def main():
     cpu = f.get("SRC_PROC_CPU_NS", 0) / 1e9
     check(0.5 * short_truth["cpu_s"] <= cpu <= 1.5 * short_truth["cpu_s"] + 0.05,
           f"short (exited before export): CPU time {cpu:.3f} s near its own {short_truth['cpu_s']:.3f} s")
-    check(f.get("SRC_PROC_NUM_PAGE_FAULTS", 0) >= 5000,
-          f"short: page faults {f.get('SRC_PROC_NUM_PAGE_FAULTS')} >= 5000 (20 MB)")
+    # 5120 faults touch the 20 MB. Between its last sample and its exit the
+    # counters are interpolated, so the interpreter's teardown after the
+    # flow's last packet takes a share: 10 % allowed.
+    check(f.get("SRC_PROC_NUM_PAGE_FAULTS", 0) >= 4600,
+          f"short: page faults {f.get('SRC_PROC_NUM_PAGE_FAULTS')} >= 4600 (20 MB = 5120 pages)")
     check(f.get("SRC_PROC_PEAK_MEMORY", 0) >= 20 * 1024,
           f"short: peak memory {f.get('SRC_PROC_PEAK_MEMORY')} KB >= 20 MB (the exit's maxrss)")
 
