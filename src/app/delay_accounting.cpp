@@ -59,15 +59,16 @@ DelayAccounting current_delay_accounting() {
 DelayAccountingSwitch::DelayAccountingSwitch() {
   std::string old = read_text_file(kSysctl);
   if (old.empty())
-    throw UserError(format("--delayacct: %s is missing (kernel without delay accounting)", kSysctl));
+    throw UserError(
+        format("--delayacct: %s is missing (kernel without delay accounting)", kSysctl));
   if (old[0] == '1') {  // already on: nothing to switch or restore
     state_ = {true, 0};
     return;
   }
   uint64_t since = wall_us();
   if (!write_sysctl('1'))
-    throw UserError(format("--delayacct: cannot switch %s on: %s (needs root)", kSysctl,
-                           strerror(errno)));
+    throw UserError(
+        format("--delayacct: cannot switch %s on: %s (needs root)", kSysctl, strerror(errno)));
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0 || (helper_ = fork()) < 0) {
     int err = errno;

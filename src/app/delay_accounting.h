@@ -27,7 +27,7 @@ class DelayAccountingSwitch {
 
  private:
   DelayAccounting state_;
-  int pipe_fd_ = -1;   // write end; closing it makes the helper restore
+  int pipe_fd_ = -1;  // write end; closing it makes the helper restore
   pid_t helper_ = -1;
 };
 

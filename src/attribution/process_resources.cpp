@@ -133,9 +133,9 @@ std::optional<ResourceSample> read_resource_sample(const std::string& proc_root,
   std::string base = proc_root + "/" + std::to_string(pid);
   auto stat = parse_proc_stat(read_text_file(base + "/stat"));
   if (!stat) return std::nullopt;
-  ResourceSample s = make_sample(*stat, parse_schedstat_cpu_ns(read_text_file(base + "/schedstat")),
-                                 parse_status_memory(read_text_file(base + "/status")), now_us,
-                                 clock);
+  ResourceSample s =
+      make_sample(*stat, parse_schedstat_cpu_ns(read_text_file(base + "/schedstat")),
+                  parse_status_memory(read_text_file(base + "/status")), now_us, clock);
   if (s.has_blkio && stat->num_threads > 1) s.blkio_ns = threads_blkio_ticks(base) * clock.tick_ns;
   if (start_us) *start_us = stat->start_ticks * (clock.tick_ns / 1000) + clock.boot_to_epoch_us;
   return s;

@@ -12,28 +12,28 @@ namespace vedetta {
 
 // One reading of a process's counters. Counters only grow; memory is a level.
 struct ResourceSample {
-  uint64_t time_us = 0;            // epoch µs (packet time's clock)
-  uint64_t cpu_ns = 0;             // CPU time of all its threads, living and dead
+  uint64_t time_us = 0;  // epoch µs (packet time's clock)
+  uint64_t cpu_ns = 0;   // CPU time of all its threads, living and dead
   uint64_t min_flt = 0, maj_flt = 0;
-  uint64_t blkio_ns = 0;           // block I/O delay (delay accounting), all threads
-  uint64_t rss_kb = 0;             // resident set now
-  uint64_t hwm_kb = 0;             // high-water mark of the resident set (VmHWM; maxrss at exit)
+  uint64_t blkio_ns = 0;  // block I/O delay (delay accounting), all threads
+  uint64_t rss_kb = 0;    // resident set now
+  uint64_t hwm_kb = 0;    // high-water mark of the resident set (VmHWM; maxrss at exit)
   // Largest rss_kb among the samples folded into this one when the history
   // was thinned (rss_kb itself otherwise).
   uint64_t peak_rss_kb = 0;
-  bool has_memory = false;         // false for the zero point at process start
-  bool has_blkio = false;          // false without delay accounting for this process
+  bool has_memory = false;  // false for the zero point at process start
+  bool has_blkio = false;   // false without delay accounting for this process
 };
 
 // /proc/PID/stat, /proc/PID/schedstat and /proc/PID/status, parsed. Each
 // returns nullopt when the text is not what the kernel writes.
 struct ProcStat {
   uint64_t min_flt = 0, maj_flt = 0;
-  uint64_t cpu_ticks = 0;          // utime + stime (the exact runtime, in USER_HZ units)
+  uint64_t cpu_ticks = 0;  // utime + stime (the exact runtime, in USER_HZ units)
   uint64_t num_threads = 0;
-  uint64_t start_ticks = 0;        // since boot
+  uint64_t start_ticks = 0;  // since boot
   uint64_t rss_pages = 0;
-  uint64_t blkio_ticks = 0;        // delayacct_blkio_ticks (field 42)
+  uint64_t blkio_ticks = 0;  // delayacct_blkio_ticks (field 42)
 };
 std::optional<ProcStat> parse_proc_stat(const std::string& text);
 std::optional<uint64_t> parse_schedstat_cpu_ns(const std::string& text);
@@ -51,8 +51,8 @@ struct DelayAccounting {
 
 // How /proc readings become samples.
 struct SampleClock {
-  int64_t boot_to_epoch_us = 0;    // epoch µs = boot-clock µs + this
-  uint64_t tick_ns = 10'000'000;   // one USER_HZ tick
+  int64_t boot_to_epoch_us = 0;   // epoch µs = boot-clock µs + this
+  uint64_t tick_ns = 10'000'000;  // one USER_HZ tick
   DelayAccounting delayacct;
 };
 
@@ -69,12 +69,12 @@ ResourceSample make_sample(const ProcStat& stat, std::optional<uint64_t> schedst
 // What the process used during [first_us, last_us].
 struct FlowResources {
   uint64_t cpu_ns = 0;
-  double cpu_load_pct = 0;         // cpu_ns ÷ duration × 100 (above 100 with several CPUs)
-  bool has_cpu_load = false;       // false for a flow of one instant
+  double cpu_load_pct = 0;    // cpu_ns ÷ duration × 100 (above 100 with several CPUs)
+  bool has_cpu_load = false;  // false for a flow of one instant
   uint64_t min_flt = 0, maj_flt = 0;
   uint64_t actual_kb = 0, peak_kb = 0;
   bool has_memory = false;
-  double iowait_pct = 0;           // blkio delay ÷ duration × 100
+  double iowait_pct = 0;  // blkio delay ÷ duration × 100
   bool has_iowait = false;
 };
 

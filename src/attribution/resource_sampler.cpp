@@ -57,8 +57,10 @@ void ResourceSampler::tick(uint64_t now_us, const std::vector<uint32_t>& owners)
     ++it;
   }
   for (auto it = births_.begin(); it != births_.end();) {
-    if (it->second + kBirthKeepUs < now_us) it = births_.erase(it);
-    else ++it;
+    if (it->second + kBirthKeepUs < now_us)
+      it = births_.erase(it);
+    else
+      ++it;
   }
 }
 

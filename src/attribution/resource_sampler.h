@@ -23,10 +23,10 @@ struct ExitTotals {
 
 class ResourceSampler {
  public:
-  static constexpr uint64_t kEveryUs = 1'000'000;       // sampling period
-  static constexpr uint64_t kSampleWhileUs = 2'000'000; // after the last sign of interest
-  static constexpr uint64_t kKeepUs = 300'000'000;      // history kept after that or exit
-  static constexpr uint64_t kBirthKeepUs = 10'000'000;  // fork times of unwatched processes
+  static constexpr uint64_t kEveryUs = 1'000'000;        // sampling period
+  static constexpr uint64_t kSampleWhileUs = 2'000'000;  // after the last sign of interest
+  static constexpr uint64_t kKeepUs = 300'000'000;       // history kept after that or exit
+  static constexpr uint64_t kBirthKeepUs = 10'000'000;   // fork times of unwatched processes
   static constexpr uint64_t kFlowEdgeEveryUs = 100'000;  // extra samples when flows start/end
 
   explicit ResourceSampler(SampleClock clock, std::string proc_root = "/proc")

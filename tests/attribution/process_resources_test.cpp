@@ -16,8 +16,8 @@ std::string stat_line(uint64_t minflt, uint64_t majflt, uint64_t utime, uint64_t
                       uint64_t threads, uint64_t start, uint64_t rss, uint64_t blkio) {
   return "4242 (we ird) x) S 1 4242 4242 0 -1 4194560 " + std::to_string(minflt) + " 7 " +
          std::to_string(majflt) + " 0 " + std::to_string(utime) + " " + std::to_string(stime) +
-         " 3 1 20 0 " + std::to_string(threads) + " 0 " + std::to_string(start) +
-         " 123456789 " + std::to_string(rss) +
+         " 3 1 20 0 " + std::to_string(threads) + " 0 " + std::to_string(start) + " 123456789 " +
+         std::to_string(rss) +
          " 18446744073709551615 1 1 0 0 0 0 0 16781312 16390 0 0 0 17 1 0 0 " +
          std::to_string(blkio) + " 0 0 0 0 0 0 0 0 0 0\n";
 }
@@ -53,8 +53,9 @@ TEST(ProcessResources, ParsesStatFromTheLastParenthesis) {
 TEST(ProcessResources, RejectsTextThatIsNotAStatLine) {
   EXPECT_FALSE(parse_proc_stat(""));
   EXPECT_FALSE(parse_proc_stat("4242 (x) S 1 2 3"));  // cut short
-  EXPECT_FALSE(parse_proc_stat("4242 (x) S 1 4242 4242 0 -1 4194560 abc 7 0 0 1 1 3 1 20 0 1 0 5 "
-                               "1 1 1 1 1 0 0 0 0 0 1 1 0 0 0 17 1 0 0 0 0 0"));
+  EXPECT_FALSE(
+      parse_proc_stat("4242 (x) S 1 4242 4242 0 -1 4194560 abc 7 0 0 1 1 3 1 20 0 1 0 5 "
+                      "1 1 1 1 1 0 0 0 0 0 1 1 0 0 0 17 1 0 0 0 0 0"));
 }
 
 TEST(ProcessResources, ParsesSchedstatAndStatusMemory) {
@@ -125,14 +126,14 @@ TEST(ProcessResources, CounterGoingBackRepeatsThePreviousValue) {
 
 TEST(ProcessResources, PeakIsTheLargestSampleOrTheHighWaterMarkIfItRose) {
   ResourceHistory h;
-  h.add(at(0, 0, 0, 1000, 5000));       // high-water mark from before the flow
+  h.add(at(0, 0, 0, 1000, 5000));  // high-water mark from before the flow
   h.add(at(1 * kSec, 0, 0, 3000, 5000));
   h.add(at(2 * kSec, 0, 0, 2000, 5000));
   h.add(at(3 * kSec, 0, 0, 1500, 5000));
   auto r = h.usage(kSec / 2, 5 * kSec / 2);  // samples 0 s .. 3 s cover it
   ASSERT_TRUE(r->has_memory);
-  EXPECT_EQ(r->peak_kb, 3000u);    // the mark did not move: it is older than the flow
-  EXPECT_EQ(r->actual_kb, 1500u);  // the first sample after the last packet
+  EXPECT_EQ(r->peak_kb, 3000u);           // the mark did not move: it is older than the flow
+  EXPECT_EQ(r->actual_kb, 1500u);         // the first sample after the last packet
   h.add(at(4 * kSec, 0, 0, 1500, 9000));  // a spike between two samples
   r = h.usage(3 * kSec + 1, 4 * kSec);
   EXPECT_EQ(r->peak_kb, 9000u);
@@ -140,9 +141,9 @@ TEST(ProcessResources, PeakIsTheLargestSampleOrTheHighWaterMarkIfItRose) {
 
 TEST(ProcessResources, ExitTotalsEndTheHistory) {
   ResourceHistory h;
-  h.add(at(0, 0, 0));                      // process start
+  h.add(at(0, 0, 0));  // process start
   h.add(at(kSec, 100'000'000, 800, 4000, 4000));
-  ResourceSample exit;                     // no memory level, only maxrss
+  ResourceSample exit;  // no memory level, only maxrss
   exit.time_us = 2 * kSec;
   exit.cpu_ns = 600'000'000;
   exit.min_flt = 5800;
