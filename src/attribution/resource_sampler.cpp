@@ -21,7 +21,11 @@ void ResourceSampler::sample(uint32_t pid, Tracked& t, uint64_t now_us) {
     return;
   }
   // Another process under the same pid (polling sees no forks): start over.
-  if (t.start_us && start_us != t.start_us) t = Tracked{};
+  if (t.start_us && start_us != t.start_us) {
+    uint64_t interest = t.interest_us;
+    t = Tracked{};
+    t.interest_us = interest;
+  }
   t.start_us = start_us;
   if (t.history.empty() && start_us < now_us) {
     // Every counter was zero when the process started: the point before

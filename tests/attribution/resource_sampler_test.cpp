@@ -95,6 +95,14 @@ TEST_F(ResourceSamplerTest, AnotherProcessUnderTheSamePidStartsOver) {
   auto r = sampler.usage(9, 5 * kSec, 6 * kSec, 6 * kSec);
   EXPECT_EQ(r->cpu_ns, 10'000'000u);  // not 10 ms - 900 ms
   EXPECT_EQ(r->min_flt, 5u);
+  // Found by a periodic sample, on today's clock: the new process stays
+  // watched as the old one was.
+  const uint64_t now = 1'800'000'000 * kSec;
+  sampler.watch(9, now);
+  proc.set(9, /*started later still*/ 900, 1'000'000, 1, 1000);
+  sampler.tick(now + kSec, {});
+  sampler.tick(now + kSec + 1, {});
+  EXPECT_EQ(sampler.size(), 1u);
 }
 
 TEST_F(ResourceSamplerTest, ProcessGoneBeforeItsFirstSampleUsesItsForkAndExit) {
