@@ -1,9 +1,12 @@
 // `vedetta probe`: options → ProbeOptions, sinks, privilege drop, run.
+#include <linux/capability.h>
+
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/delay_accounting.h"
 #include "app/privileges.h"
 #include "common/user_error.h"
 #include "export/fields.h"
@@ -31,7 +34,9 @@ struct ProbeArgs {
   bool no_promisc = false;
   bool list_fields = false;
   bool keep_root = false;
+  bool delayacct = false;
   std::string events = "auto";
+  std::string processes_json;
   std::string user = "nobody";
   double idle_s = 30, active_s = 120, close_s = 5;
 };
@@ -44,11 +49,26 @@ EXAMPLES:
   vedetta probe -i trace.pcap --json - | head  # replay a capture, JSON lines
   vedetta probe -i trace.pcap -T "%IPV4_SRC_ADDR %L4_SRC_PORT %IPV4_DST_ADDR %L4_DST_PORT %IN_PKTS %IN_BYTES %L7_PROTO_NAME"
   vedetta probe -i trace.pcap -d 0 -t 0 --tcp-close-timeout 0   # ndpiReader-like: flows end with the file
+  vedetta probe -i any -q --json flows.json --processes-json /tmp/processes.json   # flows and processes
+  vedetta probe -i lo --delayacct --json - -T "%L4_SRC_PORT %L4_DST_PORT @PROCESS@"   # with I/O wait
 
 Timeouts are in seconds of packet time; 0 turns one off. IN_/OUT_ counters are
 IP bytes since the flow's previous export; INITIATOR_/RESPONDER_ are totals.
 After opening its inputs the probe runs as --user (default nobody) with no
-capabilities; --keep-root keeps root.)";
+capabilities (with --events poll: CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE and
+CAP_SYS_ADMIN, to read other processes' sockets); --keep-root keeps root.)";
+
+// What the probe still needs once it runs as --user. eBPF attribution
+// needs nothing (the ring buffers are open); polling reads every process's
+// /proc/PID/fd (a directory only its owner may list: CAP_DAC_READ_SEARCH;
+// its links and /proc/PID/ns/net: CAP_SYS_PTRACE, read mode) and enters
+// other network namespaces to create their sock_diag socket (setns:
+// CAP_SYS_ADMIN).
+std::vector<int> capabilities_kept(const Probe& probe) {
+  const FlowAttribution* attribution = probe.attribution();
+  if (!attribution || attribution->source() != FlowAttribution::Source::kPoll) return {};
+  return {CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE, CAP_SYS_ADMIN};
+}
 
 int run(ProbeArgs& a) {
   if (a.list_fields) {
@@ -73,11 +93,24 @@ int run(ProbeArgs& a) {
 
   // Process attribution: on by default for live interfaces where BPF works.
   o.attribution = a.events == "ebpf"   ? ProbeOptions::Attribution::kOn
+                  : a.events == "poll" ? ProbeOptions::Attribution::kPoll
                   : a.events == "none" ? ProbeOptions::Attribution::kOff
                                        : ProbeOptions::Attribution::kAuto;
+  o.processes_json = a.processes_json;
+  // Before the privilege drop: only root may switch it (and put it back).
+  std::unique_ptr<DelayAccountingSwitch> delayacct;
+  if (a.delayacct) {
+    if (o.attribution == ProbeOptions::Attribution::kOff)
+      throw UserError("--delayacct measures the I/O wait of the flows' processes: it needs "
+                      "--events auto, ebpf or poll");
+    delayacct = std::make_unique<DelayAccountingSwitch>();
+    o.delayacct = delayacct->state();
+  } else {
+    o.delayacct = current_delay_accounting();
+  }
   auto probe_ptr = std::make_unique<Probe>(o);
   if (!probe_ptr->attribution_warning().empty())
-    std::fprintf(stderr, "vedetta: warning: flows will not name their processes: %s\n",
+    std::fprintf(stderr, "vedetta: warning: %s\n",
                  probe_ptr->attribution_warning().c_str());
   Probe& probe = *probe_ptr;  // captures, nDPI files and BPF are open: errors surfaced
   std::vector<const FieldDef*> json_fields = fields;
@@ -88,7 +121,7 @@ int run(ProbeArgs& a) {
   if (a.json_path.empty()) probe.add_sink(std::make_unique<TableSink>(stdout, fields));
 
   if (!a.keep_root) {
-    std::string note = drop_privileges(a.user);
+    std::string note = drop_privileges(a.user, capabilities_kept(probe));
     if (!a.quiet) std::fprintf(stderr, "vedetta: %s\n", note.c_str());
   }
 
@@ -163,9 +196,16 @@ std::function<int()> add_probe_command(CLI::App& app) {
               "Skip IP packets cut short by the snap length, as ndpiReader does (default: count "
               "them with the length their IP header states)");
   p->add_option("--events", a.events,
-                "Process attribution: ebpf (name the local process at each end of a flow), none; "
-                "auto = ebpf for live interfaces where BPF works")
-      ->check(CLI::IsMember({"auto", "ebpf", "none"}))->capture_default_str();
+                "Process attribution: ebpf (name the local process at each end of a flow), poll "
+                "(scan the sockets every second, no BPF needed: misses short-lived processes), "
+                "none; auto = ebpf for live interfaces where BPF works, else poll")
+      ->check(CLI::IsMember({"auto", "ebpf", "poll", "none"}))->capture_default_str();
+  p->add_option("--processes-json", a.processes_json,
+                "Write the active processes (flows, bytes sent/received, active since) as JSON "
+                "to FILE every second and at exit (replaced atomically)");
+  p->add_flag("--delayacct", a.delayacct,
+              "Switch the kernel's delay accounting on for the run (kernel.task_delayacct; the "
+              "old value is restored at exit) so that *_PROC_PCTG_IOWAIT is measured");
   p->add_option("-c,--count", a.probe.max_packets, "Stop after this many packets");
   p->add_option("--duration", a.probe.duration_s, "Stop after this many seconds")
       ->check(kNonNegative);

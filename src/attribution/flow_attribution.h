@@ -1,13 +1,19 @@
 #pragma once
-// Joins flows and processes: the eBPF socket and process events feed a
-// ProcessTable and a SocketMap; a flow leaving the table asks for the
-// process at its client end and at its server end. A flow has a local end
-// only if some local socket carries it, so no match = a remote flow.
+// Joins flows and processes: the eBPF socket and process events (or, without
+// BPF, a scan of the sockets every second) feed a ProcessTable and a
+// SocketMap; a flow leaving the table asks for the process at its client
+// end and at its server end. A flow has a local end only if some local
+// socket carries it, so no match = a remote flow.
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "attribution/process_table.h"
+#include "attribution/resource_sampler.h"
 #include "attribution/socket_map.h"
+#include "attribution/socket_scan.h"
+#include "ebpf/event_clock.h"
 #include "ebpf/syscall_capture.h"
 #include "flow/flow.h"
 
@@ -15,6 +21,9 @@ namespace vedetta {
 
 struct FlowProcesses {
   ProcessRef client, server;
+  // What each used while the flow was active (nullopt: no process, or
+  // never sampled).
+  std::optional<FlowResources> client_resources, server_resources;
 };
 
 struct AttributionStats {
@@ -22,25 +31,56 @@ struct AttributionStats {
   uint64_t flows_attributed = 0;  // with at least one end known
   uint64_t bytes = 0, bytes_attributed = 0;
   SyscallCaptureDrops drops;
+  uint64_t scans = 0;             // socket scans (1 with eBPF: the seeding at start)
+  // eBPF: events the kernel side kept to itself (lean mode): a process's
+  // repeated send/receive on a socket and peer; enter events and closes of
+  // files and pipes.
+  uint64_t left_in_kernel_io = 0, left_in_kernel_other = 0;
 };
 
 class FlowAttribution {
  public:
-  // Loads and attaches the BPF programs: throws UserError with the reason
-  // when BPF or root is missing.
-  FlowAttribution();
+  enum class Source {
+    kEbpf,  // kernel events, seeded at start from the sockets that exist
+    kPoll,  // socket scans only: misses what lives less than a second
+  };
+  // With kEbpf, loads and attaches the BPF programs: throws UserError with
+  // the reason when BPF or root is missing. Either way the processes and
+  // sockets that exist now are read before this returns.
+  // `delayacct`: whether I/O wait can be measured (see DelayAccounting).
+  explicit FlowAttribution(Source source = Source::kEbpf, DelayAccounting delayacct = {});
 
-  // Takes the events waiting in the ring buffers (never blocks).
+  // Takes the events waiting in the ring buffers (never blocks); when
+  // polling, scans the sockets if the last scan is a second old.
   void drain();
   FlowProcesses lookup(const Flow& flow);
   AttributionStats stats() const;
+  // The process as the table knows it now (null if it does not).
+  ProcessRef current_process(uint32_t pid) const { return processes_.find(pid); }
+  Source source() const { return source_; }
+  // Namespaces whose sockets could not be read, each said once.
+  std::vector<std::string> take_warnings() { return scanner_.take_warnings(); }
 
  private:
+  void scan(uint64_t now_ns);
+  void sample_resources();
+  std::optional<FlowResources> resources(const ProcessRef& p, const Flow& flow);
+
+  Source source_;
   std::unique_ptr<SyscallCapture> capture_;
   ProcessTable processes_;
   SocketMap sockets_{processes_};
+  SocketScanner scanner_;
   AttributionStats stats_;
   uint64_t last_expire_ns_ = 0;
+  // Epoch minus boot clock (packets carry epoch times, events boot-clock ones).
+  int64_t epoch_offset_ns_ = event_clock_to_epoch_offset_ns();
+  uint64_t last_scan_ns_ = 0;
+  ResourceSampler resources_;
+  uint64_t last_sample_us_ = 0;
+  std::vector<ExitTotals> exits_;      // applied after the socket events of the same drain
+  std::vector<uint32_t> exit_pids_;
+  std::vector<uint32_t> owners_;       // scratch
 };
 
 }  // namespace vedetta

@@ -60,6 +60,19 @@ size_t SocketMap::KeyHash::operator()(const Key& k) const {
 
 void SocketMap::record(const Key& key, const vedetta_syscall_event& e, bool closing) {
   SocketOwner& o = sockets_[key];
+  // A new socket on the tuple of a closed one (connect/accept/bind start a
+  // socket's life): the old one is kept for flows that started before.
+  bool starts = e.syscall == SYS_connect || e.syscall == SYS_accept || e.syscall == SYS_accept4 ||
+                e.syscall == SYS_bind;
+  if (o.process && o.closed && starts) {
+    SocketOwner old = std::move(o);
+    o = SocketOwner{};
+    o.earlier = std::move(old.earlier);
+    old.earlier.clear();
+    o.earlier.insert(o.earlier.begin(), std::move(old));
+    if (o.earlier.size() > kEarlierKept) o.earlier.pop_back();
+  }
+  if (!o.process || o.from_scan) o.first_ns = e.ts_ns;
   if (o.process && o.process->pid != e.tgid &&
       std::find(o.others.begin(), o.others.end(), o.process->pid) == o.others.end())
     o.others.push_back(o.process->pid);  // another process shares the socket
@@ -71,8 +84,41 @@ void SocketMap::record(const Key& key, const vedetta_syscall_event& e, bool clos
                                   : static_cast<int64_t>(e.args[0]));
   o.last_ns = e.ts_ns;
   o.closed = closing;
-  if (std::find(namespaces_.begin(), namespaces_.end(), key.netns) == namespaces_.end())
-    namespaces_.push_back(key.netns);
+  o.from_scan = false;
+  note_namespace(key.netns);
+}
+
+void SocketMap::note_namespace(uint32_t netns) {
+  if (std::find(namespaces_.begin(), namespaces_.end(), netns) == namespaces_.end())
+    namespaces_.push_back(netns);
+}
+
+void SocketMap::close_key(const Key& key, uint64_t ts_ns) {
+  auto it = sockets_.find(key);
+  if (it == sockets_.end()) return;
+  it->second.closed = true;
+  it->second.last_ns = ts_ns;
+}
+
+void SocketMap::seed(uint32_t netns, uint8_t l4_proto, const Endpoint& local,
+                     const Endpoint& remote, ProcessRef process, int32_t fd, uint64_t now_ns) {
+  auto [it, added] = sockets_.try_emplace(Key{netns, l4_proto, local, remote});
+  SocketOwner& o = it->second;
+  if (!added && !o.from_scan && !o.closed) return;
+  o = SocketOwner{};
+  o.process = std::move(process);
+  o.tid = o.process ? o.process->pid : 0;
+  o.fd = fd;
+  o.last_ns = now_ns;
+  o.from_scan = true;
+  note_namespace(netns);
+}
+
+void SocketMap::mark_closed(uint32_t netns, uint8_t l4_proto, const Endpoint& local,
+                            const Endpoint& remote, uint64_t now_ns) {
+  Key k{netns, l4_proto, local, remote};
+  auto it = sockets_.find(k);
+  if (it != sockets_.end() && it->second.from_scan) close_key(k, now_ns);
 }
 
 void SocketMap::on_syscall_event(const vedetta_syscall_event& e) {
@@ -91,23 +137,36 @@ void SocketMap::on_syscall_event(const vedetta_syscall_event& e) {
   k.remote = endpoint_of(s.family, s.remote_addr, s.remote_port);
   ++stats_.events;
   if (closing) {
-    auto it = sockets_.find(k);
-    if (it != sockets_.end()) {
-      it->second.closed = true;
-      it->second.last_ns = e.ts_ns;
-    }
+    close_key(k, e.ts_ns);
     return;
   }
   record(k, e, false);
 }
 
-const SocketOwner* SocketMap::lookup(const Key& key) {
+// A socket event read before its process's fork/exec events (two ring
+// buffers) left a placeholder: the process as those events describe it.
+void SocketMap::complete(SocketOwner& o) {
+  if (!o.process || !o.process->placeholder) return;
+  ProcessRef known = processes_.find(o.process->pid);
+  if (known && !known->placeholder) o.process = std::move(known);
+}
+
+const SocketOwner* SocketMap::lookup(const Key& key, uint64_t at_ns) {
   auto it = sockets_.find(key);
-  return it == sockets_.end() ? nullptr : &it->second;
+  if (it == sockets_.end()) return nullptr;
+  SocketOwner& o = it->second;
+  complete(o);
+  for (SocketOwner& e : o.earlier) complete(e);
+  // The flow started before this socket's first call: an earlier socket
+  // with the same tuple, closed after the flow started, carried it.
+  if (at_ns && o.first_ns > at_ns + kStartSlackNs)
+    for (const SocketOwner& e : o.earlier)
+      if (e.first_ns <= at_ns + kStartSlackNs && e.last_ns + kStartSlackNs >= at_ns) return &e;
+  return &o;
 }
 
 const SocketOwner* SocketMap::find(uint8_t l4_proto, const Endpoint& local,
-                                   const Endpoint& remote, uint32_t netns) {
+                                   const Endpoint& remote, uint32_t netns, uint64_t at_ns) {
   ++stats_.lookups;
   Endpoint any_local{IpAddress{}, local.port};
   Endpoint any_remote{};
@@ -121,7 +180,7 @@ const SocketOwner* SocketMap::find(uint8_t l4_proto, const Endpoint& local,
     for (const Endpoint* l : locals)
       for (uint32_t ns : spaces) {
         Key k{ns, l4_proto, *l, *r};
-        if (const SocketOwner* o = lookup(k)) {
+        if (const SocketOwner* o = lookup(k, at_ns)) {
           ++stats_.found;
           return o;
         }
@@ -134,6 +193,11 @@ void SocketMap::expire(uint64_t now_ns, uint64_t keep_ns) {
     if (it->second.closed && it->second.last_ns + keep_ns < now_ns) it = sockets_.erase(it);
     else ++it;
   }
+}
+
+void SocketMap::open_owners(std::vector<uint32_t>& out) const {
+  for (const auto& [key, owner] : sockets_)
+    if (!owner.closed && owner.process) out.push_back(owner.process->pid);
 }
 
 SocketMapStats SocketMap::stats() const {

@@ -23,8 +23,13 @@ struct SocketOwner {
   ProcessRef process;              // as it was at the last call on the socket
   uint32_t tid = 0;
   int32_t fd = -1;
+  uint64_t first_ns = 0;           // boot clock of the first call seen on this socket
   uint64_t last_ns = 0;            // boot clock of that call
   bool closed = false;
+  bool from_scan = false;          // found by a socket scan, not named by an event
+  // Closed sockets that had the same tuple before this one (a client port
+  // reused at once by another process), newest first, at most kEarlierKept.
+  std::vector<SocketOwner> earlier;
   std::vector<uint32_t> others;    // other processes that used it (forked children...)
 };
 
@@ -41,11 +46,24 @@ class SocketMap {
 
   void on_syscall_event(const vedetta_syscall_event& e);
 
-  // The owner of the socket whose local end is `local` and remote end
-  // `remote`, or null. `netns` 0 = any namespace.
-  const SocketOwner* find(uint8_t l4_proto, const Endpoint& local, const Endpoint& remote,
-                          uint32_t netns = 0);
+  // A socket found by a scan (sock_diag + /proc/PID/fd) instead of an
+  // event. An owner an event named is kept (events are exact and newer);
+  // one a previous scan found is replaced.
+  void seed(uint32_t netns, uint8_t l4_proto, const Endpoint& local, const Endpoint& remote,
+            ProcessRef process, int32_t fd, uint64_t now_ns);
+  // A scanned socket that is gone.
+  void mark_closed(uint32_t netns, uint8_t l4_proto, const Endpoint& local,
+                   const Endpoint& remote, uint64_t now_ns);
 
+  // The owner of the socket whose local end is `local` and remote end
+  // `remote`, or null. `netns` 0 = any namespace. `at_ns` (boot clock, 0 =
+  // now): when the flow started, so that a tuple used by successive
+  // sockets names the one that lived then.
+  const SocketOwner* find(uint8_t l4_proto, const Endpoint& local, const Endpoint& remote,
+                          uint32_t netns = 0, uint64_t at_ns = 0);
+
+  // Pids of the processes holding an open socket (one entry per socket).
+  void open_owners(std::vector<uint32_t>& out) const;
   // Drops closed sockets idle for longer than `keep_ns`.
   void expire(uint64_t now_ns, uint64_t keep_ns);
   SocketMapStats stats() const;
@@ -62,7 +80,14 @@ class SocketMap {
   };
 
   void record(const Key& key, const vedetta_syscall_event& e, bool closing);
-  const SocketOwner* lookup(const Key& key);
+  void close_key(const Key& key, uint64_t ts_ns);
+  void note_namespace(uint32_t netns);
+  const SocketOwner* lookup(const Key& key, uint64_t at_ns);
+  void complete(SocketOwner& o);
+  static constexpr size_t kEarlierKept = 4;
+  // Packet and event clocks are read apart: a socket's first call may come
+  // a little after the flow's first packet (the SYN is sent inside connect).
+  static constexpr uint64_t kStartSlackNs = 5'000'000;
 
   ProcessTable& processes_;
   std::unordered_map<Key, SocketOwner, KeyHash> sockets_;

@@ -3,6 +3,7 @@
 #include <bpf/libbpf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -35,13 +36,27 @@ std::unique_ptr<SyscallCapture> SyscallCapture::open(const SyscallCaptureOptions
   int err = syscall_events_bpf__load(c->skel_);
   if (err) throw UserError(why_bpf_failed(err));
 
-  uint8_t on = 1;
   for (int nr : options.syscalls) {
     if (nr < 0 || nr >= VEDETTA_MAX_SYSCALLS) continue;
     uint32_t key = static_cast<uint32_t>(nr);
+    bool always = std::find(options.always.begin(), options.always.end(), nr) != options.always.end();
+    uint8_t on = always ? VEDETTA_SELECTED_ALWAYS : VEDETTA_SELECTED;
     bpf_map__update_elem(c->skel_->maps.selected, &key, sizeof key, &on, sizeof on, BPF_ANY);
   }
+  if (options.only_pids.size() > VEDETTA_FILTER_MAX || options.only_comms.size() > VEDETTA_FILTER_MAX)
+    throw UserError("a filter may name at most 1024 pids and 1024 process names");
+  uint8_t yes = 1;
+  for (uint32_t pid : options.only_pids)
+    bpf_map__update_elem(c->skel_->maps.pid_filter, &pid, sizeof pid, &yes, sizeof yes, BPF_ANY);
+  for (const std::string& comm : options.only_comms) {
+    char key[VEDETTA_COMM_LEN] = {};
+    std::memcpy(key, comm.data(), std::min(comm.size(), sizeof key - 1));
+    bpf_map__update_elem(c->skel_->maps.comm_filter, key, sizeof key, &yes, sizeof yes, BPF_ANY);
+  }
   vedetta_capture_config cfg{};
+  cfg.lean = options.lean;
+  cfg.filter_pids = !options.only_pids.empty();
+  cfg.filter_comms = !options.only_comms.empty();
   cfg.ignore_tgid = options.include_self ? 0 : static_cast<uint32_t>(getpid());
   cfg.only_tgid = options.only_pid;
   cfg.snaplen = options.snaplen > VEDETTA_SNAP_MAX ? VEDETTA_SNAP_MAX : options.snaplen;
@@ -93,20 +108,35 @@ int SyscallCapture::poll(int timeout_ms, const Handler& handler, const ProcessHa
   return n < 0 ? 0 : n;
 }
 
-SyscallCaptureDrops SyscallCapture::drops() const {
-  SyscallCaptureDrops d;
+uint64_t SyscallCapture::per_cpu_sum(const struct bpf_map* map, uint32_t key) const {
   int ncpu = libbpf_num_possible_cpus();
   std::vector<uint64_t> per_cpu(ncpu > 0 ? ncpu : 1);
-  auto sum = [&](uint32_t key) {
-    uint64_t total = 0;
-    if (bpf_map__lookup_elem(skel_->maps.drops, &key, sizeof key, per_cpu.data(),
-                             per_cpu.size() * sizeof(uint64_t), 0) == 0)
-      for (uint64_t v : per_cpu) total += v;
-    return total;
-  };
-  d.ringbuf_full = sum(VEDETTA_DROP_RINGBUF_FULL);
-  d.process_ringbuf_full = sum(VEDETTA_DROP_PROCESS_RINGBUF_FULL);
+  uint64_t total = 0;
+  if (bpf_map__lookup_elem(map, &key, sizeof key, per_cpu.data(),
+                           per_cpu.size() * sizeof(uint64_t), 0) == 0)
+    for (uint64_t v : per_cpu) total += v;
+  return total;
+}
+
+SyscallCaptureDrops SyscallCapture::drops() const {
+  SyscallCaptureDrops d;
+  d.ringbuf_full = per_cpu_sum(skel_->maps.drops, VEDETTA_DROP_RINGBUF_FULL);
+  d.process_ringbuf_full = per_cpu_sum(skel_->maps.drops, VEDETTA_DROP_PROCESS_RINGBUF_FULL);
   return d;
+}
+
+uint64_t SyscallCapture::lean_repeated_io() const {
+  return per_cpu_sum(skel_->maps.lean, VEDETTA_LEAN_REPEATED_IO);
+}
+uint64_t SyscallCapture::lean_other() const { return per_cpu_sum(skel_->maps.lean, VEDETTA_LEAN_OTHER); }
+
+uint64_t SyscallCapture::filtered_in_kernel() const { return per_cpu_sum(skel_->maps.filtered, 0); }
+
+SyscallCaptureIoUring SyscallCapture::io_uring() const {
+  SyscallCaptureIoUring u;
+  u.enters = per_cpu_sum(skel_->maps.io_uring, VEDETTA_IO_URING_ENTERS);
+  u.sqes = per_cpu_sum(skel_->maps.io_uring, VEDETTA_IO_URING_SQES);
+  return u;
 }
 
 }  // namespace vedetta

@@ -20,10 +20,20 @@ enum vedetta_drop_reason {
   VEDETTA_DROP_REASONS = 2,
 };
 
+/* io_uring's I/O never passes the syscall tracepoints: what can be seen is
+ * io_uring_enter itself, counted (per CPU) instead of reported. */
+enum vedetta_io_uring_counter {
+  VEDETTA_IO_URING_ENTERS = 0,  /* io_uring_enter calls */
+  VEDETTA_IO_URING_SQES = 1,    /* submissions they asked for (to_submit) */
+  VEDETTA_IO_URING_COUNTERS = 2,
+};
+
 #define VEDETTA_SNAP_MAX 255
 
 /* The socket behind an fd, read in the kernel. local/remote as the socket
- * sees them; for unconnected UDP, remote comes from the call's sockaddr. */
+ * sees them; for unconnected UDP, remote comes from the call's sockaddr.
+ * Unix sockets: local_addr holds the kernel address of the socket, and
+ * remote_addr its peer's (8 bytes each), as sysdig's tuples show them. */
 struct vedetta_socket_info {
   __u16 family;     /* AF_INET, AF_INET6, AF_UNIX; 0 = not a socket */
   __u16 type;       /* SOCK_STREAM, SOCK_DGRAM, ... */
@@ -46,7 +56,13 @@ struct vedetta_syscall_event {
   __u64 args[6];   /* raw arguments (entry and exit) */
   char comm[16];
   struct vedetta_socket_info sock; /* the fd argument's socket, when it is one */
-  __u32 snap_len;  /* bytes of I/O data copied into snap */
+  __u64 file_ino;  /* inode of the file behind the fd (any kind), 0 = none */
+  __u32 file_dev;  /* its device as the kernel holds it (MAJOR << 20 | MINOR) */
+  __u32 io_size;   /* readv/writev/sendmsg/recvmsg: total of the iovec lengths */
+  __u32 snap_len;  /* bytes used in snap */
+  /* I/O data; the path for open/openat/openat2 and for a unix socket's
+   * address (connect, bind; accept: the listener's); the two new fds
+   * (int[2]) for pipe/socketpair. */
   __u8 snap[VEDETTA_SNAP_MAX + 1];
 };
 
@@ -68,6 +84,10 @@ struct vedetta_process_event {
   __u32 child_tgid, child_tid; /* fork only */
   __u32 uid, gid;
   __s32 exit_code;      /* exit only: as wait() reports it */
+  __u32 syscall;        /* fork/exec: the call that made it (clone, clone3, fork, vfork,
+                           execve, execveat with a dirfd; x86-64 numbers), 0 = unknown */
+  __u32 pad2;
+  __u64 clone_flags;    /* clone/clone3: the clone flags */
   __u8 group_dead;      /* exit only: the last thread of the process */
   __u8 pad[3];
   /* exit only, process totals when group_dead: CPU time in ns (not ticks;
@@ -86,6 +106,27 @@ struct vedetta_capture_config {
   __u32 ignore_tgid; /* vedetta itself: its own calls are left out */
   __u32 only_tgid;   /* 0 = every process */
   __u32 snaplen;     /* bytes of I/O data to copy (<= VEDETTA_SNAP_MAX) */
+  /* A filter's pids / comms (maps pid_filter, comm_filter) apply: calls
+     selected with VEDETTA_SELECTED_ALWAYS pass anyway. */
+  __u8 filter_pids;
+  __u8 filter_comms;
+  /* Attribution needs only who owns each socket: enter events only for
+     close, close only of IP sockets, and send/receive exits only the first
+     time a process uses a socket with a peer (LRU map io_seen). */
+  __u8 lean;
 };
+
+/* Events the lean mode left out in the kernel (counters map `lean`). */
+enum vedetta_lean_counter {
+  VEDETTA_LEAN_REPEATED_IO = 0, /* a process's send/receive on a socket and peer seen before */
+  VEDETTA_LEAN_OTHER = 1,       /* enter events, closes of non-sockets */
+  VEDETTA_LEAN_COUNTERS = 2,
+};
+
+/* Values of the `selected` map. */
+#define VEDETTA_SELECTED 1        /* reported if the pid/comm filters allow */
+#define VEDETTA_SELECTED_ALWAYS 2 /* reported for every process (keeps fd tables true) */
+#define VEDETTA_FILTER_MAX 1024   /* pids or comms a filter may list */
+#define VEDETTA_COMM_LEN 16
 
 #endif

@@ -50,11 +50,16 @@ struct FdEntry {
   uint16_t local_port = 0, remote_port = 0;
 };
 
+// Clone flags as the format encodes them (PPM_CL_*), for ThreadEntry::flags.
+inline constexpr uint32_t kCloneFiles = 1u << 0, kCloneThread = 1u << 13;
+
 struct ThreadEntry {
   int64_t tid = 0, pid = 0, ptid = 0;
   std::string comm, exe, exepath, cwd;
   std::string args;  // NUL-separated
   uint32_t uid = 0, gid = 0;
+  uint32_t flags = 0;  // kCloneFiles: shares the main thread's fds
+  std::string container_id;  // 12 hex digits, empty on the host (sysdig's container.id)
   std::vector<FdEntry> fds;
 };
 

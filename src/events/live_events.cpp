@@ -4,30 +4,53 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 
+#include "common/proc_files.h"
+#include "events/live_params.h"
+#include "events/live_syscall_params.h"
+#include "events/native_flags.h"
 #include "events/socket_names.h"
 
 namespace vedetta::events {
 namespace {
 
-// PPME_* ids emitted (event_table_spec.inc: line k holds ids 2k and 2k+1).
+// /proc/PID/cgroup ("4:cpuset,cpu:/docker/ID" lines) as the "cgroups"
+// parameter sysdig writes: "cpuset,cpu=/docker/ID", NUL-separated.
+std::string cgroups_param(const std::string& proc_cgroup) {
+  std::string out;
+  size_t start = 0;
+  while (start < proc_cgroup.size()) {
+    size_t end = proc_cgroup.find('\n', start);
+    if (end == std::string::npos) end = proc_cgroup.size();
+    std::string line = proc_cgroup.substr(start, end - start);
+    size_t c1 = line.find(':'), c2 = c1 == std::string::npos ? c1 : line.find(':', c1 + 1);
+    if (c2 != std::string::npos) {
+      std::string controllers = line.substr(c1 + 1, c2 - c1 - 1);
+      out += (controllers.empty() ? "unified" : controllers) + "=" + line.substr(c2 + 1);
+      out += '\0';
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+// PPME_* ids of the process events (event_table_spec.inc: line k holds ids
+// 2k and 2k+1); syscall events: live_syscall_params.cpp.
 namespace id {
-constexpr uint16_t kReadE = 6, kWriteE = 8, kCloseE = 4, kSocketE = 18, kBindE = 20, kConnectE = 22,
-                   kListenE = 24, kSendtoE = 30, kRecvfromE = 34, kShutdownE = 36, kSendmsgE = 48,
-                   kRecvmsgE = 52, kAcceptE = 246, kAccept4E = 248, kCloneX = 223, kExecveE = 292,
-                   kExecveX = 293, kProcexitE = 186;
+constexpr uint16_t kCloneX = 223, kForkX = 225, kVforkX = 227, kClone3X = 335, kExecveE = 292,
+                   kExecveX = 293, kExecveatE = 330, kExecveatX = 331, kProcexitE = 186;
 }  // namespace id
+
+constexpr uint64_t kAtEmptyPath = 0x1000;
+constexpr uint32_t kCloseRangeUnshare = 1u << 1, kCloseRangeCloexec = 1u << 2;
 
 constexpr uint16_t kAfUnix = 1, kAfInet = 2, kAfInet6 = 10, kAfNetlink = 16;
 // Clone flags in the drivers' encoding (flag_tables.cpp).
 constexpr uint32_t kClFiles = 1u << 0, kClFs = 1u << 1, kClSighand = 1u << 11, kClThread = 1u << 13,
-                   kClVm = 1u << 15;
-
-bool is_ip(const vedetta_socket_info& s) { return s.family == kAfInet || s.family == kAfInet6; }
-
-size_t addr_len(uint16_t family) { return family == kAfInet ? 4 : 16; }
+                   kClVm = 1u << 15, kClVfork = 1u << 27;
 
 std::string without_slash(std::string dir) {
   if (dir.size() > 1 && dir.back() == '/') dir.pop_back();
@@ -49,53 +72,6 @@ std::string ip_text(const vedetta_socket_info& s, const uint8_t* addr) {
   return is_ipv4_mapped(addr) ? ipv4_text(addr + 12) : ipv6_text(addr);
 }
 
-// Appends parameters to an event, encoded as in .scap files.
-class Params {
- public:
-  explicit Params(Event& e) : e_(e) {}
-  void raw(const void* p, size_t n) {
-    e_.spans.emplace_back(static_cast<uint32_t>(e_.bytes.size()), static_cast<uint32_t>(n));
-    const auto* b = static_cast<const uint8_t*>(p);
-    e_.bytes.insert(e_.bytes.end(), b, b + n);
-  }
-  template <typename T>
-  void num(T v) {
-    raw(&v, sizeof v);
-  }
-  void str(const std::string& s) { raw(s.c_str(), s.size() + 1); }
-  void empty() { raw(nullptr, 0); }
-  // u8 family + address + port; empty when the socket is not IP.
-  void sockaddr(const vedetta_socket_info& s, bool local) {
-    if (!is_ip(s)) return empty();
-    uint8_t b[19];
-    size_t n = addr_len(s.family);
-    b[0] = static_cast<uint8_t>(s.family);
-    std::memcpy(b + 1, local ? s.local_addr : s.remote_addr, n);
-    uint16_t port = local ? s.local_port : s.remote_port;
-    std::memcpy(b + 1 + n, &port, 2);
-    raw(b, 1 + n + 2);
-  }
-  // u8 family + client addr + port + server addr + port.
-  void tuple(const vedetta_socket_info& s, bool local_is_client) {
-    if (!is_ip(s)) return empty();
-    uint8_t b[37];
-    size_t n = addr_len(s.family);
-    const uint8_t* a1 = local_is_client ? s.local_addr : s.remote_addr;
-    const uint8_t* a2 = local_is_client ? s.remote_addr : s.local_addr;
-    uint16_t p1 = local_is_client ? s.local_port : s.remote_port;
-    uint16_t p2 = local_is_client ? s.remote_port : s.local_port;
-    b[0] = static_cast<uint8_t>(s.family);
-    std::memcpy(b + 1, a1, n);
-    std::memcpy(b + 1 + n, &p1, 2);
-    std::memcpy(b + 3 + n, a2, n);
-    std::memcpy(b + 3 + 2 * n, &p2, 2);
-    raw(b, 5 + 2 * n);
-  }
-
- private:
-  Event& e_;
-};
-
 bool has_fd_argument(uint32_t nr) {
   switch (nr) {
     case SYS_read:
@@ -109,10 +85,27 @@ bool has_fd_argument(uint32_t nr) {
     case SYS_sendmsg:
     case SYS_recvmsg:
     case SYS_shutdown:
+    case SYS_readv:
+    case SYS_writev:
+    case SYS_dup:
+    case SYS_dup2:
+    case SYS_dup3:
+    case SYS_fcntl:
       return true;
     default:
       return false;
   }
+}
+
+// Calls whose enter event prints what the kernel side copies only at exit
+// (the path of open*: read once, after the kernel has used it).
+bool enter_takes_exit_path(uint32_t nr) {
+  return nr == SYS_open || nr == SYS_openat || nr == SYS_openat2;
+}
+
+// Calls whose exit prints the data copied at entry (what was sent).
+bool exit_takes_enter_data(uint32_t nr) {
+  return nr == SYS_write || nr == SYS_sendto || nr == SYS_writev || nr == SYS_sendmsg;
 }
 
 }  // namespace
@@ -128,22 +121,41 @@ struct CapturedSyscall {
   bool keeps_state;       // changes the fd table: always captured
 };
 
-// Every syscall the live capture converts. sendto/recvfrom/sendmsg/recvmsg
-// keep state: they name unconnected UDP sockets after their peer.
+// Every syscall the live capture converts, with sysdig's evt.type for it and
+// whether it keeps the thread and fd tables true (then it is captured
+// whatever the filter). sendto/recvfrom/sendmsg/recvmsg keep state: they
+// name unconnected UDP sockets after their peer.
 constexpr CapturedSyscall kCaptured[] = {
-    {SYS_socket, "socket", true},     {SYS_connect, "connect", true},
-    {SYS_accept, "accept", true},     {SYS_accept4, "accept4", true},
-    {SYS_bind, "bind", true},         {SYS_listen, "listen", false},
-    {SYS_sendto, "sendto", true},     {SYS_recvfrom, "recvfrom", true},
-    {SYS_sendmsg, "sendmsg", true},   {SYS_recvmsg, "recvmsg", true},
-    {SYS_read, "read", false},        {SYS_write, "write", false},
-    {SYS_close, "close", true},       {SYS_shutdown, "shutdown", false},
+    {SYS_socket, "socket", true},         {SYS_connect, "connect", true},
+    {SYS_accept, "accept", true},         {SYS_accept4, "accept4", true},
+    {SYS_bind, "bind", true},             {SYS_listen, "listen", false},
+    {SYS_sendto, "sendto", true},         {SYS_recvfrom, "recvfrom", true},
+    {SYS_sendmsg, "sendmsg", true},       {SYS_recvmsg, "recvmsg", true},
+    {SYS_sendmmsg, "sendmmsg", false},    {SYS_recvmmsg, "recvmmsg", false},
+    {SYS_read, "read", false},            {SYS_write, "write", false},
+    {SYS_readv, "readv", false},          {SYS_writev, "writev", false},
+    {SYS_close, "close", true},           {SYS_shutdown, "shutdown", false},
+    {SYS_socketpair, "socketpair", true}, {SYS_pipe, "pipe", true},
+    {SYS_pipe2, "pipe", true},            {SYS_dup, "dup", true},
+    {SYS_dup2, "dup", true},              {SYS_dup3, "dup", true},
+    {SYS_fcntl, "fcntl", true},           {SYS_close_range, "<unknown>", true},
+    {SYS_open, "open", true},             {SYS_openat, "openat", true},
+    {SYS_openat2, "openat2", true},
+    // Counted in the kernel, never reported: the -v io_uring line needs it.
+    {SYS_io_uring_enter, "io_uring_enter", true},
 };
 
 }  // namespace
 
 std::vector<int> LiveEvents::syscalls() {
   return syscalls_for([](std::string_view) { return true; });
+}
+
+std::vector<int> LiveEvents::state_syscalls() {
+  std::vector<int> out;
+  for (const auto& c : kCaptured)
+    if (c.keeps_state) out.push_back(c.nr);
+  return out;
 }
 
 std::vector<int> LiveEvents::syscalls_for(const std::function<bool(std::string_view)>& allowed) {
@@ -182,9 +194,16 @@ void LiveEvents::add(const vedetta_syscall_event& k) {
             std::memcpy(s.remote_addr, k.sock.remote_addr, 16);
           }
         }
-        if ((k.syscall == SYS_write || k.syscall == SYS_sendto) && enter->snap_len) {
+        if (enter_takes_exit_path(k.syscall)) {
+          enter->snap_len = k.snap_len;
+          std::memcpy(enter->snap, k.snap, sizeof k.snap);
+          if (k.syscall == SYS_openat2)  // open_how, read at exit
+            std::memcpy(&enter->args[3], &k.args[3], 3 * sizeof k.args[0]);
+        }
+        if (exit_takes_enter_data(k.syscall) && enter->snap_len) {
           vedetta_syscall_event x = k;
           x.snap_len = enter->snap_len;
+          x.io_size = enter->io_size;
           std::memcpy(x.snap, enter->snap, sizeof x.snap);
           buffer_.emplace(Key{k.ts_ns, ++arrivals_}, x);
           return;
@@ -201,6 +220,12 @@ void LiveEvents::add(const vedetta_syscall_event& k) {
 
 void LiveEvents::add(const vedetta_process_event& k) {
   ++counters_.process_events;
+  // A runtime moves a container's first process into its groups before the
+  // exec: read them now, while the process most likely still runs (the
+  // event is converted later, in time order).
+  if (k.kind == VEDETTA_PROCESS_EXEC)
+    exec_groups_[{k.tgid, k.ts_ns}] =
+        cgroups_param(read_text_file("/proc/" + std::to_string(k.tgid) + "/cgroup"));
   buffer_.emplace(Key{k.ts_ns, ++arrivals_}, k);
 }
 
@@ -303,169 +328,33 @@ LiveEvents::ProcInfo LiveEvents::proc_info(int64_t pid, const ThreadInfo& th) co
 }
 
 void LiveEvents::convert(const vedetta_syscall_event& k, const Sink& sink) {
-  uint32_t nr = k.syscall;
-  const vedetta_socket_info& s = k.sock;
-  int64_t fd = static_cast<int64_t>(static_cast<int32_t>(k.args[0]));
-  auto u32 = [](uint64_t v) { return static_cast<uint32_t>(v); };
-  auto snap = [&](Params& p, int64_t limit) {
-    uint32_t n = k.snap_len > VEDETTA_SNAP_MAX ? VEDETTA_SNAP_MAX : k.snap_len;
-    if (limit >= 0 && n > static_cast<uint64_t>(limit)) n = static_cast<uint32_t>(limit);
-    p.raw(k.snap, n);
-  };
-
-  uint16_t type;
-  switch (nr) {
-    case SYS_read:
-      type = id::kReadE;
-      break;
-    case SYS_write:
-      type = id::kWriteE;
-      break;
-    case SYS_close:
-      type = id::kCloseE;
-      break;
-    case SYS_socket:
-      type = id::kSocketE;
-      break;
-    case SYS_bind:
-      type = id::kBindE;
-      break;
-    case SYS_connect:
-      type = id::kConnectE;
-      break;
-    case SYS_listen:
-      type = id::kListenE;
-      break;
-    case SYS_sendto:
-      type = id::kSendtoE;
-      break;
-    case SYS_recvfrom:
-      type = id::kRecvfromE;
-      break;
-    case SYS_shutdown:
-      type = id::kShutdownE;
-      break;
-    case SYS_sendmsg:
-      type = id::kSendmsgE;
-      break;
-    case SYS_recvmsg:
-      type = id::kRecvmsgE;
-      break;
-    case SYS_accept:
-      type = id::kAcceptE;
-      break;
-    case SYS_accept4:
-      type = id::kAccept4E;
-      break;
-    default:
-      ++counters_.unsupported;
-      return;
+  std::optional<uint16_t> type = live_enter_type(k.syscall);
+  if (!type) {
+    ++counters_.unsupported;
+    return;
   }
   ThreadInfo& th = prepare_thread(k.tid, k.tgid, k.comm);
   // The fd the call works on, known before the line prints (close's exit
   // and accept's result are the state tracker's business).
-  if (has_fd_argument(nr) && !(nr == SYS_close && k.exit)) prepare_fd(th, fd, s);
+  int64_t fd = static_cast<int32_t>(k.args[0]);
+  if (has_fd_argument(k.syscall) && !(k.syscall == SYS_close && k.exit)) prepare_fd(th, fd, k.sock);
+  if (k.syscall == SYS_close_range && k.exit && k.ret == 0) close_fd_range(th, k);
 
-  Params p(begin(static_cast<uint16_t>(type + (k.exit ? 1 : 0)), k.ts_ns, k.tid, k.cpu));
-  if (!k.exit) {
-    switch (nr) {
-      case SYS_read:
-      case SYS_write:
-        p.num<int64_t>(fd);
-        p.num<uint32_t>(u32(k.args[2]));
-        break;
-      case SYS_close:
-      case SYS_bind:
-      case SYS_recvmsg:
-        p.num<int64_t>(fd);
-        break;
-      case SYS_socket:
-        p.num<uint32_t>(u32(k.args[0]));
-        p.num<uint32_t>(u32(k.args[1]));
-        p.num<uint32_t>(u32(k.args[2]));
-        break;
-      case SYS_connect:
-        p.num<int64_t>(fd);
-        p.sockaddr(s, false);
-        break;
-      case SYS_listen:
-        p.num<int64_t>(fd);
-        p.num<uint32_t>(u32(k.args[1]));
-        break;
-      case SYS_sendto:
-        p.num<int64_t>(fd);
-        p.num<uint32_t>(u32(k.args[2]));
-        p.tuple(s, true);
-        break;
-      case SYS_sendmsg:
-        p.num<int64_t>(fd);
-        p.num<uint32_t>(0);  // the iovec's total: not read in the kernel
-        p.tuple(s, true);
-        break;
-      case SYS_recvfrom:
-        p.num<int64_t>(fd);
-        p.num<uint32_t>(u32(k.args[2]));
-        break;
-      case SYS_shutdown:
-        p.num<int64_t>(fd);
-        p.num<uint8_t>(static_cast<uint8_t>(k.args[1]));
-        break;
-      case SYS_accept:
-        break;
-      case SYS_accept4:
-        p.num<int32_t>(0);  // the Falco drivers never fill accept4's flags: always 0
-        break;
-    }
-  } else {
-    switch (nr) {
-      case SYS_read:
-      case SYS_write:
-      case SYS_sendto:
-        p.num<int64_t>(k.ret);
-        snap(p, k.ret);
-        break;
-      case SYS_sendmsg:
-        p.num<int64_t>(k.ret);
-        p.empty();  // data: not copied in the kernel
-        break;
-      case SYS_close:
-      case SYS_listen:
-      case SYS_shutdown:
-        p.num<int64_t>(k.ret);
-        break;
-      case SYS_socket:
-        p.num<int64_t>(k.ret);
-        break;
-      case SYS_bind:
-        p.num<int64_t>(k.ret);
-        p.sockaddr(s, true);
-        break;
-      case SYS_connect:
-        p.num<int64_t>(k.ret);
-        p.tuple(s, true);
-        break;
-      case SYS_recvfrom:
-        p.num<int64_t>(k.ret);
-        snap(p, k.ret);
-        p.tuple(s, false);
-        break;
-      case SYS_recvmsg:
-        p.num<int64_t>(k.ret);
-        p.num<uint32_t>(k.ret > 0 ? u32(k.ret) : 0);
-        p.empty();  // data: not copied in the kernel
-        p.tuple(s, false);
-        break;
-      case SYS_accept:
-      case SYS_accept4:
-        p.num<int64_t>(k.ret);
-        p.tuple(s, false);
-        p.num<uint8_t>(0);
-        p.num<uint32_t>(0);
-        p.num<uint32_t>(0);
-        break;
-    }
-  }
+  Event& e = begin(static_cast<uint16_t>(*type + (k.exit ? 1 : 0)), k.ts_ns, k.tid, k.cpu);
+  append_syscall_params(k, e);
   emit(sink);
+}
+
+void LiveEvents::close_fd_range(ThreadInfo& th, const vedetta_syscall_event& k) {
+  // sysdig 0.29 has no close_range event, and the generic event it gets
+  // carries no range: the fd table is updated here instead of by the state
+  // tracker. CLOEXEC only marks the fds; UNSHARE first gives this thread
+  // its own copy of the table.
+  uint32_t flags = static_cast<uint32_t>(k.args[2]);
+  if (flags & kCloseRangeCloexec) return;
+  if (flags & kCloseRangeUnshare) th.fds = std::make_shared<FdTable>(*th.fds);
+  int64_t first = static_cast<uint32_t>(k.args[0]), last = static_cast<uint32_t>(k.args[1]);
+  if (first <= last) th.fds->erase(th.fds->lower_bound(first), th.fds->upper_bound(last));
 }
 
 void LiveEvents::convert(const vedetta_process_event& k, const Sink& sink) {
@@ -476,7 +365,23 @@ void LiveEvents::convert(const vedetta_process_event& k, const Sink& sink) {
       ProcInfo info = proc_info(k.tgid, parent);
       std::string cwd = without_slash(parent.cwd);
       std::string comm(k.comm, strnlen(k.comm, sizeof k.comm));
+      uint16_t type = id::kCloneX;
       uint32_t flags = thread ? (kClThread | kClFiles | kClVm | kClFs | kClSighand) : 0;
+      switch (k.syscall) {  // the call the kernel side saw; else guessed as above
+        case SYS_clone:
+        case SYS_clone3:
+          type = k.syscall == SYS_clone ? id::kCloneX : id::kClone3X;
+          flags = clone_flags_to_ppm(k.clone_flags);
+          break;
+        case SYS_fork:
+          type = id::kForkX;
+          flags = 0;
+          break;
+        case SYS_vfork:
+          type = id::kVforkX;
+          flags = kClVm | kClVfork;  // what vfork() asks of clone
+          break;
+      }
       if (!thread) procs_[k.child_tgid] = info;
       // The clone's exit in the parent (res = child), then in the child (res = 0).
       for (int side = 0; side < 2; ++side) {
@@ -484,7 +389,7 @@ void LiveEvents::convert(const vedetta_process_event& k, const Sink& sink) {
         int64_t tid = child ? k.child_tid : k.tid;
         int64_t pid = child ? k.child_tgid : k.tgid;
         int64_t ptid = child ? (thread ? k.ppid : k.tgid) : k.ppid;
-        Params p(begin(id::kCloneX, k.ts_ns, tid, 0));
+        Params p(begin(type, k.ts_ns, tid, 0));
         p.num<int64_t>(child ? 0 : k.child_tid);  // res
         p.str(info.exe);
         p.raw(info.args.data(), info.args.size());
@@ -519,14 +424,27 @@ void LiveEvents::convert(const vedetta_process_event& k, const Sink& sink) {
       if (info.exe.empty()) info.exe = filename;
       procs_[k.tgid] = info;
       std::string comm(k.comm, strnlen(k.comm, sizeof k.comm));
+      // execveat with a dirfd: the kernel names the file "/dev/fd/N" (with
+      // AT_EMPTY_PATH) or "/dev/fd/N/path"; the caller's own arguments are
+      // gone with its old memory when the event fires, so dirfd and flags
+      // are read back from that name (AT_SYMLINK_NOFOLLOW cannot be).
+      bool at = k.syscall == SYS_execveat && filename.rfind("/dev/fd/", 0) == 0;
       {
-        Params p(begin(id::kExecveE, k.ts_ns, k.tid, 0));
-        p.str(filename);
+        Params p(begin(at ? id::kExecveatE : id::kExecveE, k.ts_ns, k.tid, 0));
+        if (at) {
+          char* rest = nullptr;
+          int64_t dirfd = std::strtol(filename.c_str() + std::strlen("/dev/fd/"), &rest, 10);
+          p.num<int64_t>(dirfd);
+          p.str(filename);
+          p.num<uint32_t>(execveat_flags_to_ppm(*rest == '\0' ? kAtEmptyPath : 0));
+        } else {
+          p.str(filename);
+        }
         emit(sink);
       }
       ThreadInfo* after = threads_.find(k.tid);  // the sink may have changed the table
       std::string cwd = without_slash(after ? after->cwd : th.cwd);
-      Params p(begin(id::kExecveX, k.ts_ns, k.tid, 0));
+      Params p(begin(at ? id::kExecveatX : id::kExecveX, k.ts_ns, k.tid, 0));
       p.num<int64_t>(0);  // res
       p.str(info.exe);
       p.raw(info.args.data(), info.args.size());
@@ -541,7 +459,13 @@ void LiveEvents::convert(const vedetta_process_event& k, const Sink& sink) {
       p.num<uint32_t>(0);  // vm_rss
       p.num<uint32_t>(0);  // vm_swap
       p.str(comm);
-      p.empty();           // cgroups
+      // Read when the event arrived (add); gone already: empty, the parent's stay.
+      std::string groups;
+      if (auto g = exec_groups_.find({k.tgid, k.ts_ns}); g != exec_groups_.end()) {
+        groups = std::move(g->second);
+        exec_groups_.erase(g);
+      }
+      p.raw(groups.data(), groups.size());  // cgroups
       p.empty();           // env
       p.num<int32_t>(0);   // tty
       p.num<int64_t>(0);   // pgid

@@ -3,8 +3,9 @@
 // SyscallCapture (ebpf/syscall_event.h) becomes the PPME_* enter or exit
 // event of its system call, its parameters encoded exactly as in a .scap
 // file, so that the state tracker and the formatter treat live events and
-// file events alike. Process events become clone exits (parent and child
-// side), execve enter/exit and procexit.
+// file events alike (the parameters: live_syscall_params.cpp). Process
+// events become the exits of clone/clone3/fork/vfork (parent and child
+// side), execve or execveat enter/exit, and procexit.
 //
 // The two kernel ring buffers are read one after the other, so events are
 // held briefly and handed on in time order (release()). Enter events are
@@ -47,6 +48,9 @@ class LiveEvents {
   // that keeps the thread and fd tables true (socket, connect, accept,
   // close...), which must reach user space whatever the filter.
   static std::vector<int> syscalls_for(const std::function<bool(std::string_view)>& allowed);
+  // Those that keep the tables true: reported for every process whatever a
+  // filter's pids and names (SyscallCaptureOptions::always).
+  static std::vector<int> state_syscalls();
 
   // Remembers each process's exe and arguments (clone events repeat them).
   void seed(const CaptureMetadata& metadata);
@@ -71,6 +75,7 @@ class LiveEvents {
   void convert(const vedetta_process_event& k, const Sink& sink);
   ThreadInfo& prepare_thread(uint32_t tid, uint32_t tgid, const char* comm);
   void prepare_fd(ThreadInfo& th, int64_t fd, const vedetta_socket_info& s);
+  void close_fd_range(ThreadInfo& th, const vedetta_syscall_event& k);
   Event& begin(uint16_t type, uint64_t boot_ns, int64_t tid, uint16_t cpu);
   void emit(const Sink& sink);
   ProcInfo proc_info(int64_t pid, const ThreadInfo& th) const;
@@ -81,6 +86,8 @@ class LiveEvents {
   uint64_t arrivals_ = 0;
   std::unordered_map<uint32_t, Key> pending_enter_;  // tid -> its last enter in buffer_
   std::unordered_map<int64_t, ProcInfo> procs_;
+  // The groups of each exec, read when its event arrived: (tgid, ts) -> param.
+  std::map<std::pair<uint32_t, uint64_t>, std::string> exec_groups_;
   Event event_;
   LiveCounters counters_;
 };

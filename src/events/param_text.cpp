@@ -56,16 +56,6 @@ std::string c_string(std::span<const uint8_t> b) {
 }
 
 
-std::string buffer_dots(std::span<const uint8_t> b, bool truncate) {
-  std::string out;
-  out.reserve(b.size());
-  for (uint8_t c : b) out += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '.';
-  if (truncate && out.size() > kMaxBufferText) {
-    out.resize(kMaxBufferText);
-    out.replace(kMaxBufferText - 3, 3, "...");
-  }
-  return out;
-}
 
 std::string flag_names(uint32_t value, std::span<const FlagName> flags) {
   // Walk the table in order; an entry equal to the whole value ends the walk
@@ -326,7 +316,7 @@ ParamText param_text(const ParamInfo& info, std::span<const uint8_t> b, const Th
       break;
     }
     case ParamType::kByteBuf:
-      t.value = buffer_dots(b, truncate);
+      t.value = buffer_text(b, truncate ? kMaxBufferText : SIZE_MAX);
       break;
     case ParamType::kSockAddr:
       t.value = sockaddr_text(b);
@@ -413,6 +403,17 @@ ParamText param_text(const ParamInfo& info, std::span<const uint8_t> b, const Th
       break;
   }
   return t;
+}
+
+std::string buffer_text(std::span<const uint8_t> bytes, size_t max_chars) {
+  std::string out;
+  out.reserve(bytes.size());
+  for (uint8_t c : bytes) out += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '.';
+  if (out.size() > max_chars && max_chars >= 3) {
+    out.resize(max_chars);
+    out.replace(max_chars - 3, 3, "...");
+  }
+  return out;
 }
 
 std::string sanitized(std::string s) {

@@ -26,6 +26,10 @@ ParamText param_text(const ParamInfo& info, std::span<const uint8_t> bytes,
 // Drops control characters, as sysdig's sanitizer does for paths and fd names.
 std::string sanitized(std::string s);
 
+// A buffer as sysdig prints it: bytes outside 0x20-0x7e as '.', cut to
+// `max_chars` ending in "..." (event lines use 80; chisels see it whole).
+std::string buffer_text(std::span<const uint8_t> bytes, size_t max_chars = SIZE_MAX);
+
 // "ENOENT" for 2 (errno values are positive here), "" if unknown.
 std::string errno_name(int64_t err);
 // "SIGCHLD" for 17, "" if unknown.

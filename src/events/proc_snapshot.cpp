@@ -1,6 +1,8 @@
 #include "events/proc_snapshot.h"
 
 #include <dirent.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,7 +14,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/cgroup.h"
 #include "common/proc_files.h"
+#include "events/thread_table.h"
 #include "events/socket_names.h"
 
 namespace vedetta::events {
@@ -174,6 +178,15 @@ FdType fd_type_from_link(const std::string& link, uint64_t* socket_inode) {
   return FdType::kUnknown;
 }
 
+void read_user_database(CaptureMetadata& metadata) {
+  setpwent();
+  while (const passwd* pw = getpwent()) metadata.users.emplace(pw->pw_uid, pw->pw_name);
+  endpwent();
+  setgrent();
+  while (const group* gr = getgrent()) metadata.groups.emplace(gr->gr_gid, gr->gr_name);
+  endgrent();
+}
+
 CaptureMetadata read_proc_snapshot(const std::string& proc_root) {
   CaptureMetadata md;
   char host[256] = {};
@@ -207,13 +220,17 @@ CaptureMetadata read_proc_snapshot(const std::string& proc_root) {
     if (proc.exe.empty()) proc.exe = proc.exepath;  // kernel threads have no cmdline
     proc.uid = status_number(status, "\nUid:");
     proc.gid = status_number(status, "\nGid:");
+    proc.container_id = container_of(read_process_cgroup(static_cast<uint32_t>(pid), proc_root));
     std::vector<FdEntry> fds = read_fds(pid_dir, sockets);
     for (const auto& tid_text : numeric_entries(pid_dir + "/task")) {
       ThreadEntry t = proc;
       t.tid = std::strtoll(tid_text.c_str(), nullptr, 10);
       t.comm = read_text_file(pid_dir + "/task/" + tid_text + "/comm");
       while (!t.comm.empty() && t.comm.back() == '\n') t.comm.pop_back();
-      if (t.tid == pid) t.fds = fds;  // threads share the main thread's table
+      if (t.tid == pid)
+        t.fds = fds;
+      else  // the other threads share the main thread's table, as sysdig's /proc scan says
+        t.flags = kCloneFiles | kCloneThread;
       md.threads.push_back(std::move(t));
     }
   }

@@ -14,6 +14,10 @@ namespace vedetta::events {
 // `proc_root` is "/proc" except in tests.
 CaptureMetadata read_proc_snapshot(const std::string& proc_root = "/proc");
 
+// The users and groups of this machine's user database (getpwent/getgrent),
+// for the user list of a capture file.
+void read_user_database(CaptureMetadata& metadata);
+
 // What an fd's /proc link ("socket:[123]", "pipe:[4]", "/etc/hosts", ...)
 // says about its type; sockets come back as kUnknown (their kind is in the
 // /proc/net tables, matched by inode: `*socket_inode` is set).

@@ -136,7 +136,8 @@ void parse_process_list(uint32_t block_type, std::span<const uint8_t> block,
     th.args = e.str16();
     th.cwd = e.str16();
     if (!e.good()) return false;
-    e.skip(8 + 4);  // fdlimit, flags
+    e.skip(8);  // fdlimit
+    th.flags = e.get<uint32_t>();
     uint32_t uid = e.get<uint32_t>(), gid = e.get<uint32_t>();
     if (e.good()) th.uid = uid, th.gid = gid;
     if (has_vm) e.skip(4 * 3 + 8 * 2);  // vmsize, vmrss, vmswap, pfmajor, pfminor

@@ -32,9 +32,14 @@ class StateTracker {
   void on_sendto_enter(const Event& e, ThreadInfo& th);
   void on_socket_update(const Event& e, ThreadInfo& th);
   // Names a socket fd after a socket tuple (connect, accept, sendto).
-  void set_from_tuple(ThreadInfo& th, int64_t fd, std::span<const uint8_t> tuple);
+  // `datagram`: a send/receive call set it, so a socket of unknown protocol is
+  // UDP from now on (sysdig: TCP would not change its address mid-connection).
+  void set_from_tuple(ThreadInfo& th, int64_t fd, std::span<const uint8_t> tuple,
+                      bool datagram = false);
   // recvfrom/recvmsg: the tuple's source replaces the fd's first end only (as sysdig does).
   void set_source_from_tuple(ThreadInfo& th, int64_t fd, std::span<const uint8_t> tuple);
+  // What set_from_tuple / set_source_from_tuple do last: the shown protocol.
+  static void settle_protocol(FdInfo& fi, bool datagram);
 
   ThreadTable& threads_;
   StateCounters counters_;

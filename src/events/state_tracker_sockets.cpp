@@ -201,7 +201,7 @@ void StateTracker::on_socket_update(const Event& e, ThreadInfo& th) {
       auto fd = enter_or_exit<int64_t>(enter, 0, e, 2);
       auto tuple = enter ? enter->param(2) : e.param(4);
       if (!fd || param_num<int64_t>(e, 0) < 0) break;
-      if (th.fds->count(*fd)) set_from_tuple(th, *fd, tuple);
+      if (th.fds->count(*fd)) set_from_tuple(th, *fd, tuple, true);
       break;
     }
     case ppme::kRecvfromX:   // exit: res, data, tuple[, fd, size]; enter: fd, size
@@ -234,7 +234,14 @@ void StateTracker::on_socket_update(const Event& e, ThreadInfo& th) {
   }
 }
 
-void StateTracker::set_from_tuple(ThreadInfo& th, int64_t fd, std::span<const uint8_t> t) {
+void StateTracker::settle_protocol(FdInfo& fi, bool datagram) {
+  bool ip = fi.type == FdType::kIpv4Sock || fi.type == FdType::kIpv6Sock;
+  if (datagram && ip && fi.proto_hint == L4Proto::kUnknown) fi.proto_hint = L4Proto::kUdp;
+  if (fi.proto_hint != L4Proto::kUnknown) fi.l4 = fi.proto_hint;
+}
+
+void StateTracker::set_from_tuple(ThreadInfo& th, int64_t fd, std::span<const uint8_t> t,
+                                  bool datagram) {
   if (fd < 0 || t.empty()) return;
   FdInfo& fi = (*th.fds)[fd];
   Endpoints ends;
@@ -260,7 +267,7 @@ void StateTracker::set_from_tuple(ThreadInfo& th, int64_t fd, std::span<const ui
   fi.dip = ends.dip;
   fi.dport = ends.dport;
   fi.name = tuple_text(fi.sip, fi.sport, fi.dip, fi.dport);
-  if (fi.proto_hint != L4Proto::kUnknown) fi.l4 = fi.proto_hint;
+  settle_protocol(fi, datagram);
 }
 
 void StateTracker::set_source_from_tuple(ThreadInfo& th, int64_t fd, std::span<const uint8_t> t) {
@@ -277,7 +284,7 @@ void StateTracker::set_source_from_tuple(ThreadInfo& th, int64_t fd, std::span<c
   fi.sip = ends.sip;
   fi.sport = ends.sport;
   fi.name = tuple_text(fi.sip, fi.sport, fi.dip, fi.dport);
-  if (fi.proto_hint != L4Proto::kUnknown) fi.l4 = fi.proto_hint;
+  settle_protocol(fi, true);
 }
 
 }  // namespace vedetta::events

@@ -1,5 +1,7 @@
 #include "probe/probe.h"
 
+#include <sys/stat.h>
+
 #include <ctime>
 #include <cstdio>
 
@@ -7,6 +9,19 @@
 
 namespace vedetta {
 namespace {
+
+// Processes with no flow exported for this long leave --processes-json.
+constexpr uint64_t kProcessIdleUs = 600'000'000;
+constexpr double kProcessesEveryS = 1;
+
+// The file is replaced by rename, so its directory is what must exist (and
+// be writable by --user, which only the first write, after the drop, shows).
+void check_output_directory(const std::string& path) {
+  std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw UserError(format("--processes-json '%s': no such directory '%s'", path.c_str(), dir.c_str()));
+}
 
 double now_s() {
   timespec ts;
@@ -40,14 +55,11 @@ Probe::Probe(ProbeOptions options) : options_(std::move(options)) {
   if (options_.attribution == Attribution::kOn && inputs_->files())
     throw UserError("--events ebpf attributes live traffic: a capture file is never matched "
                     "against the processes running now");
-  if (options_.attribution != Attribution::kOff && !inputs_->files()) {
-    try {
-      attribution_ = std::make_unique<FlowAttribution>();
-    } catch (const UserError& e) {
-      if (options_.attribution == Attribution::kOn) throw;
-      attribution_warning_ = e.what();
-    }
-  }
+  if (options_.attribution != Attribution::kOff && !inputs_->files()) open_attribution();
+  if (!options_.processes_json.empty() && !attribution_)
+    throw UserError("--processes-json needs process attribution: live interfaces, --events "
+                    "auto, ebpf or poll");
+  if (!options_.processes_json.empty()) check_output_directory(options_.processes_json);
 
   table_ = std::make_unique<FlowTable>(options_.flows,
                                        [this](Flow& f, ExportReason r) { on_export(f, r); });
@@ -55,19 +67,58 @@ Probe::Probe(ProbeOptions options) : options_(std::move(options)) {
 
 Probe::~Probe() = default;
 
+void Probe::open_attribution() {
+  using Attribution = ProbeOptions::Attribution;
+  using Source = FlowAttribution::Source;
+  std::string bpf_error;
+  if (options_.attribution != Attribution::kPoll) {
+    try {
+      attribution_ = std::make_unique<FlowAttribution>(Source::kEbpf, options_.delayacct);
+      return;
+    } catch (const UserError& e) {
+      if (options_.attribution == Attribution::kOn) throw;
+      bpf_error = e.what();
+    }
+  }
+  attribution_ = std::make_unique<FlowAttribution>(Source::kPoll, options_.delayacct);
+  attribution_warning_ =
+      "processes found by polling the sockets every second" +
+      (bpf_error.empty() ? std::string() : " (no eBPF: " + bpf_error + ")") +
+      "; a process that opens and closes its connection between two polls is missed";
+}
+
+void Probe::drain_attribution() {
+  attribution_->drain();
+  for (const std::string& w : attribution_->take_warnings())
+    std::fprintf(stderr, "vedetta: warning: %s\n", w.c_str());
+}
+
+void Probe::write_processes(bool at_start) {
+  uint64_t now = wall_us();
+  activity_.expire(now, kProcessIdleUs);
+  activity_.refresh([this](uint32_t pid) { return attribution_->current_process(pid); });
+  try {
+    activity_.write_file(options_.processes_json, now);
+    processes_write_failed_ = false;
+  } catch (const UserError& e) {
+    if (at_start) throw;
+    // Later (disk full...), the flows matter more: say it once, keep trying.
+    if (!processes_write_failed_) std::fprintf(stderr, "vedetta: warning: %s\n", e.what());
+    processes_write_failed_ = true;
+  }
+}
+
 void Probe::on_export(Flow& f, ExportReason reason) {
   if (reason != ExportReason::kActiveTimeout) dpi_->finish(f);
-  ProcessRef client, server;
+  FlowProcesses p;
   if (attribution_) {
     // The socket events of this flow may still wait in the ring buffer.
     double t = now_s();
     if (t - last_drain_ > 0.001) {
-      attribution_->drain();
+      drain_attribution();
       last_drain_ = t;
     }
-    FlowProcesses p = attribution_->lookup(f);
-    client = std::move(p.client);
-    server = std::move(p.server);
+    p = attribution_->lookup(f);
   }
   const char* name = "";
   unsigned ifindex = 0;
@@ -75,7 +126,16 @@ void Probe::on_export(Flow& f, ExportReason reason) {
     name = (*inputs_)[f.input_if].name().c_str();
     ifindex = (*inputs_)[f.input_if].ifindex();
   }
-  FlowExport e{f, reason, dpi_.get(), name, ifindex, std::move(client), std::move(server)};
+  FlowExport e{f,
+               reason,
+               dpi_.get(),
+               name,
+               ifindex,
+               std::move(p.client),
+               std::move(p.server),
+               p.client_resources,
+               p.server_resources};
+  if (!options_.processes_json.empty()) activity_.on_export(e);
   for (auto& s : sinks_) s->write(e);
   ++counters_.exported;
 }
@@ -99,6 +159,10 @@ void Probe::process(const RawPacket& raw, size_t source) {
 
 void Probe::run() {
   started_ = now_s();
+  // A first (empty) file now: a directory the user cannot write to is an
+  // error at start, not a surprise later.
+  if (!options_.processes_json.empty()) write_processes(/*at_start=*/true);
+  last_processes_write_ = started_;
   double next_stats = started_ + options_.stats_interval_s;
   RawPacket raw;
   size_t source = 0;
@@ -116,8 +180,12 @@ void Probe::run() {
     since_clock_check = 0;
     double t = now_s();
     if (attribution_) {
-      attribution_->drain();
+      drain_attribution();
       last_drain_ = t;
+    }
+    if (!options_.processes_json.empty() && t >= last_processes_write_ + kProcessesEveryS) {
+      write_processes(false);
+      last_processes_write_ = t;
     }
     if (options_.duration_s > 0 && t - started_ >= options_.duration_s) break;
     if (options_.stats_interval_s > 0 && t >= next_stats) {
@@ -125,9 +193,10 @@ void Probe::run() {
       next_stats = t + options_.stats_interval_s;
     }
   }
-  if (attribution_) attribution_->drain();
+  if (attribution_) drain_attribution();
   table_->flush(ExportReason::kShutdown);
   for (auto& s : sinks_) s->flush();
+  if (!options_.processes_json.empty()) write_processes(false);
 }
 
 AnomalyCounters Probe::anomalies() const {

@@ -13,6 +13,7 @@
 #include "dpi/ndpi_engine.h"
 #include "export/flow_export.h"
 #include "flow/flow_table.h"
+#include "probe/process_activity.h"
 
 namespace vedetta {
 
@@ -24,10 +25,13 @@ struct ProbeOptions {
   DpiOptions dpi;
   double stats_interval_s = 5;  // periodic line on stderr; 0 = off (-q)
   uint64_t max_packets = 0;     // stop after this many packets (0 = no limit)
-  // Attribute flows to local processes with eBPF events (live inputs only).
-  // kAuto: on for live interfaces where BPF works, off (with a warning) where
-  // it does not, off for capture files; kOn: an error when it cannot be.
-  enum class Attribution { kOff, kAuto, kOn } attribution = Attribution::kOff;
+  // Attribute flows to local processes (live inputs only). kOn: eBPF events,
+  // an error when BPF cannot be loaded; kPoll: socket scans every second;
+  // kAuto: eBPF where it works, else polling (with a warning), off for
+  // capture files.
+  enum class Attribution { kOff, kAuto, kOn, kPoll } attribution = Attribution::kOff;
+  std::string processes_json;   // active processes file ("" = none)
+  DelayAccounting delayacct;    // I/O wait of the processes: measurable or not
   double duration_s = 0;        // stop after this long (0 = no limit)
 };
 
@@ -57,7 +61,8 @@ class Probe {
   const FlowTable& flows() const { return *table_; }
   const NdpiEngine& dpi() const { return *dpi_; }
   const FlowAttribution* attribution() const { return attribution_.get(); }
-  // Why kAuto attribution is off on live inputs ("" when it is on).
+  // Said once on stderr when attribution is weaker than asked: kAuto fell
+  // back to polling (why), polling misses short-lived processes ("" = none).
   const std::string& attribution_warning() const { return attribution_warning_; }
   AnomalyCounters anomalies() const;
   CaptureStats capture_stats() const { return inputs_->total_stats(); }
@@ -65,6 +70,11 @@ class Probe {
  private:
   void on_export(Flow& f, ExportReason reason);
   void process(const RawPacket& raw, size_t source);
+  void open_attribution();
+  void drain_attribution();
+  // Throws at start (a directory --user cannot write to); later failures
+  // are a warning on stderr.
+  void write_processes(bool at_start);
 
   ProbeOptions options_;
   std::unique_ptr<CaptureGroup> inputs_;
@@ -73,6 +83,9 @@ class Probe {
   std::unique_ptr<FlowTable> table_;
   std::unique_ptr<FlowAttribution> attribution_;
   std::string attribution_warning_;
+  ProcessActivity activity_;
+  double last_processes_write_ = 0;
+  bool processes_write_failed_ = false;
   double last_drain_ = 0;
   std::vector<std::unique_ptr<FlowSink>> sinks_;
   ProbeCounters counters_;

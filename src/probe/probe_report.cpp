@@ -80,13 +80,19 @@ std::string Probe::report() const {
   }
   if (attribution_) {
     AttributionStats a = attribution_->stats();
-    std::snprintf(b, sizeof b,
-                  "attribution: %llu of %llu flows (%.1f%% of bytes) have a local process; "
-                  "events lost: %llu socket, %llu process (ring buffer full)\n",
+    std::snprintf(b, sizeof b, "attribution: %llu of %llu flows (%.1f%% of bytes) have a local process; ",
                   (unsigned long long)a.flows_attributed, (unsigned long long)a.flows,
-                  a.bytes ? 100.0 * a.bytes_attributed / a.bytes : 0.0,
-                  (unsigned long long)a.drops.ringbuf_full,
-                  (unsigned long long)a.drops.process_ringbuf_full);
+                  a.bytes ? 100.0 * a.bytes_attributed / a.bytes : 0.0);
+    out += b;
+    if (attribution_->source() == FlowAttribution::Source::kPoll)
+      std::snprintf(b, sizeof b, "%llu socket scans (polling, no eBPF)\n", (unsigned long long)a.scans);
+    else
+      std::snprintf(b, sizeof b,
+                    "events lost: %llu socket, %llu process (ring buffer full); not needed, left "
+                    "in the kernel: %llu repeated send/receive, %llu other\n",
+                    (unsigned long long)a.drops.ringbuf_full,
+                    (unsigned long long)a.drops.process_ringbuf_full,
+                    (unsigned long long)a.left_in_kernel_io, (unsigned long long)a.left_in_kernel_other);
     out += b;
   }
   AnomalyCounters an = anomalies();

@@ -121,6 +121,33 @@ TEST(SocketMap, TheProcessThatDidTheIoOwnsASharedSocketAndTheOthersAreListed) {
   EXPECT_EQ(o->others[0], 500u);
 }
 
+TEST(SocketMap, ATupleReusedBySuccessiveProcessesNamesTheOneAliveWhenTheFlowStarted) {
+  ProcessTable procs;
+  SocketMap map(procs);
+  const uint64_t ms = 1'000'000;
+  auto first = event(SYS_connect, true, 100, "first");
+  first.ts_ns = 1000 * ms;
+  v4(first.sock, "127.0.0.1", 40000, "127.0.0.1", 8080);
+  map.on_syscall_event(first);
+  auto closing = event(SYS_close, false, 100, "first");
+  closing.ts_ns = 1100 * ms;
+  closing.sock = first.sock;
+  map.on_syscall_event(closing);
+  auto second = event(SYS_connect, true, 200, "second");  // same client port, at once
+  second.ts_ns = 1150 * ms;
+  second.sock = first.sock;
+  map.on_syscall_event(second);
+  auto at = [&](uint64_t t) {
+    const SocketOwner* o =
+        map.find(IPPROTO_TCP, ep("127.0.0.1", 40000), ep("127.0.0.1", 8080), 0, t);
+    return o ? o->process->pid : 0u;
+  };
+  EXPECT_EQ(at(1000 * ms - 100), 100u);  // the SYN goes out inside connect
+  EXPECT_EQ(at(1150 * ms), 200u);
+  EXPECT_EQ(at(0), 200u);                // no time: the socket of now
+  EXPECT_EQ(at(1300 * ms), 200u);
+}
+
 TEST(SocketMap, ClosedSocketsStayUntilExpired) {
   ProcessTable procs;
   SocketMap map(procs);

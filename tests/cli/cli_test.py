@@ -270,6 +270,12 @@ def case_bad_option(ctx):
     out = os.path.join(ctx.tmp, "no-such-dir", "flows.json")
     ctx.expect_error("unwritable --json path", ["-i", pcap, "--json", out],
                      [re.escape(out), r"no such file"])
+    ctx.expect_error("--processes-json on a capture file", ["-i", pcap, "--processes-json", out],
+                     [r"--processes-json", r"attribution", r"live"])
+    if os.geteuid() == 0:  # live: the file is written when the probe starts
+        ctx.expect_error("unwritable --processes-json path",
+                         ["-i", "lo", "--events", "poll", "--processes-json", out, "--duration", "1"],
+                         [r"--processes-json", re.escape(out), r"no such directory"])
 
 
 def case_bad_protos(ctx):

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <time.h>
 
 #include <cstring>
 
@@ -314,15 +315,20 @@ TEST(SyscallCapture, ShortLivedProcessIsFullyDescribed) {
 }
 
 // CPU time comes in nanoseconds from the scheduler, not in ticks: a child
-// that spins for ~50 ms reports about that much.
+// that spins until it has used ~50 ms of CPU reports about that much (CPU
+// time, not wall time: on a loaded machine 50 ms of wall time may hold 10).
 TEST(SyscallCapture, ExitCarriesCpuTimeInNanoseconds) {
   auto cap = open_self({});
   if (!cap) return;
   pid_t child = fork();
   if (child == 0) {
-    auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+    auto cpu_ns = [] {
+      timespec t{};
+      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+      return uint64_t(t.tv_sec) * 1'000'000'000u + uint64_t(t.tv_nsec);
+    };
     volatile uint64_t spin = 0;
-    while (std::chrono::steady_clock::now() < end) spin = spin + 1;
+    while (cpu_ns() < 50'000'000u) spin = spin + 1;
     _exit(3);
   }
   int status = 0;

@@ -13,6 +13,7 @@
 
 #include "ebpf/event_clock.h"
 #include "events/event_formatter.h"
+#include "events/native_flags.h"
 #include "events/proc_snapshot.h"
 #include "events/state_tracker.h"
 
@@ -133,6 +134,96 @@ TEST(LiveEvents, AcceptTupleIsClientFirstAndRecvfromCarriesData) {
   EXPECT_EQ(p.events[0].param(1).size(), 13u);
 }
 
+TEST(LiveEvents, OpenatTakesItsPathFromTheExitAndCloseRangeForgetsTheFd) {
+  Pipeline p;
+  auto oe = sys(1 * kSec, 100, SYS_openat, false, "cat");
+  oe.args[0] = static_cast<uint32_t>(-100);  // AT_FDCWD
+  oe.args[2] = 02000000;                     // O_RDONLY|O_CLOEXEC
+  auto ox = oe;
+  ox.ts_ns = 2 * kSec;
+  ox.exit = 1;
+  ox.ret = 3;
+  ox.file_dev = (253u << 20) | 1;  // the kernel's dev_t
+  std::strcpy(reinterpret_cast<char*>(ox.snap), "/etc/hostname");
+  ox.snap_len = 14;  // the kernel side counts the NUL
+  auto re = sys(3 * kSec, 100, SYS_read, false, "cat");
+  re.args[0] = 3;
+  re.args[2] = 64;
+  auto cre = sys(4 * kSec, 100, SYS_close_range, false, "cat");
+  cre.args[0] = 3;
+  cre.args[1] = ~0u;
+  auto crx = cre;
+  crx.ts_ns = 5 * kSec;
+  crx.exit = 1;
+  auto re2 = re;
+  re2.ts_ns = 6 * kSec;
+  for (const auto* k : {&oe, &ox, &re, &cre, &crx, &re2}) p.live.add(*k);
+  p.run();
+  std::vector<std::string> want = {
+      "1 cat (100) > openat dirfd=-100(AT_FDCWD) name=/etc/hostname flags=4097(O_RDONLY|O_CLOEXEC) "
+      "mode=0 ",
+      "1 cat (100) < openat fd=3(<f>/etc/hostname) dirfd=-100(AT_FDCWD) name=/etc/hostname "
+      "flags=4097(O_RDONLY|O_CLOEXEC) mode=0 dev=FD01 ",
+      "1 cat (100) > read fd=3(<f>/etc/hostname) size=64 ",
+      // sysdig 0.29 has no close_range: a generic event of an unnamed call.
+      "1 cat (100) > <unknown> ",
+      "1 cat (100) < <unknown> ",
+      "1 cat (100) > read fd=3 size=64 ",
+  };
+  EXPECT_EQ(p.lines, want);
+}
+
+TEST(LiveEvents, DupPipeAndSocketpairFillTheFdTable) {
+  Pipeline p;
+  auto cx = sys(1 * kSec, 100, SYS_connect, true);
+  cx.args[0] = 3;
+  tcp4(cx.sock, 40000, 80);
+  auto de = sys(2 * kSec, 100, SYS_dup2, false);
+  de.args[0] = 3;
+  de.args[1] = 9;
+  auto dx = de;
+  dx.ts_ns = 3 * kSec;
+  dx.exit = 1;
+  dx.ret = 9;
+  auto px = sys(4 * kSec, 100, SYS_pipe2, true);
+  int32_t fds[2] = {5, 6};
+  std::memcpy(px.snap, fds, sizeof fds);
+  px.snap_len = sizeof fds;
+  px.file_ino = 4242;
+  auto sx = sys(5 * kSec, 100, SYS_socketpair, true);
+  int32_t pair[2] = {7, 8};
+  std::memcpy(sx.snap, pair, sizeof pair);
+  sx.snap_len = sizeof pair;
+  sx.sock.family = 1;
+  uint64_t self = 0xffff0001, peer = 0xffff0002;
+  std::memcpy(sx.sock.local_addr, &self, 8);
+  std::memcpy(sx.sock.remote_addr, &peer, 8);
+  auto we = sys(6 * kSec, 100, SYS_writev, false);
+  we.args[0] = 9;
+  we.io_size = 12;
+  for (const auto* k : {&cx, &de, &dx, &px, &sx, &we}) p.live.add(*k);
+  p.run();
+  ASSERT_EQ(p.lines.size(), 6u);
+  EXPECT_EQ(p.lines[2], "1 curl (100) < dup res=9(<4t>127.0.0.1:40000->10.0.0.2:80) ");
+  EXPECT_EQ(p.lines[3], "1 curl (100) < pipe res=0 fd1=5(<p>) fd2=6(<p>) ino=4242 ");
+  EXPECT_EQ(p.lines[4],
+            "1 curl (100) < socketpair res=0 fd1=7(<u>) fd2=8(<u>) source=FFFF0001 peer=FFFF0002 ");
+  EXPECT_EQ(p.lines[5], "1 curl (100) > writev fd=9(<4t>127.0.0.1:40000->10.0.0.2:80) size=12 ");
+}
+
+TEST(NativeFlags, OpenFcntlAndDeviceEncodings) {
+  // O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC as the drivers encode it.
+  EXPECT_EQ(open_flags_to_ppm(01 | 0100 | 01000 | 02000000), 4358u);
+  EXPECT_EQ(open_flags_to_ppm(0), 1u);  // O_RDONLY is a bit of its own
+  EXPECT_EQ(open_mode_to_ppm(0, 0644), 0u);  // no O_CREAT: no mode
+  EXPECT_EQ(open_mode_to_ppm(0100, 0644), 0644u);
+  EXPECT_EQ(fcntl_cmd_to_ppm(1030), 26);  // F_DUPFD_CLOEXEC
+  EXPECT_EQ(fcntl_cmd_to_ppm(0), 1);      // F_DUPFD
+  EXPECT_EQ(fcntl_cmd_to_ppm(12345), 0);
+  EXPECT_EQ(encode_dev((8u << 20) | 1), 0x801u);          // as stat() shows sda1
+  EXPECT_EQ(encode_dev((259u << 20) | 300), 0x11032cu);  // minor above 255
+}
+
 TEST(LiveEvents, ForkExecExitShapeTheThreadTable) {
   Pipeline p;
   vedetta_process_event f{};
@@ -181,6 +272,41 @@ TEST(LiveEvents, ForkExecExitShapeTheThreadTable) {
   EXPECT_EQ(child->comm, "curl");
   EXPECT_EQ(child->exe, "curl");
   EXPECT_EQ(child->ptid, 50);
+}
+
+TEST(LiveEvents, ForkAndExecPrintAsTheCallThatMadeThem) {
+  Pipeline p;
+  vedetta_process_event f{};
+  f.ts_ns = 1 * kSec;
+  f.kind = VEDETTA_PROCESS_FORK;
+  f.syscall = SYS_vfork;
+  f.tgid = f.tid = 50;
+  f.child_tgid = f.child_tid = 51;
+  std::strcpy(f.comm, "make");
+  vedetta_process_event t = f;  // a thread by clone3, with the caller's flags
+  t.ts_ns = 2 * kSec;
+  t.syscall = SYS_clone3;
+  t.clone_flags = 0x100 | 0x10000;  // CLONE_VM | CLONE_THREAD
+  t.child_tgid = 50;
+  t.child_tid = 52;
+  vedetta_process_event x{};
+  x.ts_ns = 3 * kSec;
+  x.kind = VEDETTA_PROCESS_EXEC;
+  x.syscall = SYS_execveat;
+  x.tgid = x.tid = 51;
+  std::strcpy(x.comm, "cc");
+  std::strcpy(x.filename, "/dev/fd/4");  // the kernel's name: dirfd 4, AT_EMPTY_PATH
+  for (const auto* k : {&f, &t, &x}) p.live.add(*k);
+  p.run();
+  ASSERT_EQ(p.lines.size(), 6u);
+  EXPECT_EQ(p.lines[0].substr(0, 32), "0 make (50) < vfork res=51(make)");
+  EXPECT_NE(p.lines[0].find(" flags=134250496(CLONE_VM|CLONE_VFORK) "), std::string::npos)
+      << p.lines[0];
+  EXPECT_EQ(p.lines[2].substr(0, 32), "0 make (50) < clone3 res=52(make");
+  EXPECT_NE(p.lines[2].find(" flags=40960(CLONE_THREAD|CLONE_VM) "), std::string::npos)
+      << p.lines[2];
+  EXPECT_EQ(p.lines[4], "0 make (51) > execveat dirfd=4 pathname=/dev/fd/4 flags=1(AT_EMPTY_PATH) ");
+  EXPECT_EQ(p.lines[5].substr(0, 27), "0 cc (51) < execveat res=0 ");
 }
 
 TEST(LiveEvents, TimesMoveFromBootTimeToTheEpoch) {

@@ -18,19 +18,7 @@ namespace {
 
 using test::TestEvent;
 
-Event make(const TestEvent& t, uint64_t num = 1) {
-  Event e;
-  e.num = num;
-  e.ts_ns = t.ts_ns;
-  e.tid = t.tid;
-  e.type = t.type;
-  e.cpu = t.cpu;
-  for (const auto& p : t.params) {
-    e.spans.emplace_back(static_cast<uint32_t>(e.bytes.size()), static_cast<uint32_t>(p.size()));
-    e.bytes.insert(e.bytes.end(), p.begin(), p.end());
-  }
-  return e;
-}
+Event make(const TestEvent& t, uint64_t num = 1) { return test::make_event(t, num); }
 
 struct Fixture : ::testing::Test {
   Fixture() {
@@ -71,6 +59,18 @@ TEST_F(Fixture, SocketConnectNamesTheFd) {
   EXPECT_EQ(format_default_line(read, threads),
             "7 00:00:00.000000005 0 bash (10) > read fd=3(<4t>10.0.0.1:40000->10.0.0.2:80) "
             "size=100 ");
+}
+
+// sysdig: a send/receive that gives a socket of unknown protocol an address
+// makes it UDP (TCP would not change address mid-connection).
+TEST_F(Fixture, SendtoOnASocketOfUnknownProtocolMakesItUdp) {
+  const uint8_t a[4] = {10, 0, 0, 1}, b[4] = {10, 0, 0, 2};
+  apply({1, 10, 30, {test::p_u64(7), test::p_u32(5), test::p_tuple4(a, 1, b, 2)}});
+  apply({2, 10, 31, {test::p_u64(5), test::p_buf("hello")}});
+  ASSERT_TRUE(threads.find_fd(10, 7));
+  EXPECT_EQ(threads.find_fd(10, 7)->type, FdType::kIpv4Sock);
+  EXPECT_EQ(threads.find_fd(10, 7)->l4, L4Proto::kUdp);
+  EXPECT_EQ(threads.find_fd(10, 7)->name, "10.0.0.1:1->10.0.0.2:2");
 }
 
 TEST_F(Fixture, ExitsTakeTheirEnterEventsPathOnce) {
@@ -252,6 +252,27 @@ TEST(Pipeline, DamagedParametersNeverCrash) {
     std::string line = format_default_line(e, threads);
     EXPECT_FALSE(line.empty());
   }
+}
+
+TEST(ThreadTableSeed, OnlyThreadsListedWithCloneFilesShareTheMainThreadsFds) {
+  CaptureMetadata m;
+  for (int64_t tid : {10, 11, 12}) {
+    ThreadEntry t;
+    t.tid = tid;
+    t.pid = 10;
+    t.flags = tid == 11 ? kCloneFiles | kCloneThread : 0;
+    m.threads.push_back(t);
+  }
+  FdEntry fd;
+  fd.fd = 3;
+  fd.type = FdType::kFile;
+  fd.name = "/etc/hosts";
+  m.threads[0].fds.push_back(fd);
+  ThreadTable threads;
+  threads.seed(m);
+  ASSERT_NE(threads.find_fd(11, 3), nullptr);
+  EXPECT_EQ(threads.find_fd(11, 3)->name, "/etc/hosts");
+  EXPECT_EQ(threads.find_fd(12, 3), nullptr);  // sysdig gives it a table of its own
 }
 
 }  // namespace
