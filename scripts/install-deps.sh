@@ -13,6 +13,8 @@ PACKAGES=(
   tshark softflowd nfdump
   # benchmarks (bench/): GNU time for max RSS, editcap/capinfos, profilers
   time wireshark-common valgrind linux-perf
+  # attribution benchmark (bench/attribution/vs_nethogs.py)
+  nethogs
 )
 
 missing=()

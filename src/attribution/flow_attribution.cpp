@@ -40,8 +40,16 @@ void FlowAttribution::scan(uint64_t now_ns) {
 void FlowAttribution::drain() {
   uint64_t now = event_clock_now_ns();
   if (capture_) {
-    capture_->poll(0, [this](const vedetta_syscall_event& e) { sockets_.on_syscall_event(e); },
-                   [this](const vedetta_process_event& p) { processes_.on_process_event(p); });
+    capture_->poll(
+        0,
+        [this](const vedetta_syscall_event& e) {
+          ++stats_.socket_events;
+          sockets_.on_syscall_event(e);
+        },
+        [this](const vedetta_process_event& p) {
+          ++stats_.process_events;
+          processes_.on_process_event(p);
+        });
   } else if (now >= last_scan_ns_ + kScanEveryNs) {
     scan(now);
   }

@@ -87,7 +87,10 @@ std::string Probe::report() const {
     if (attribution_->source() == FlowAttribution::Source::kPoll)
       std::snprintf(b, sizeof b, "%llu socket scans (polling, no eBPF)\n", (unsigned long long)a.scans);
     else
-      std::snprintf(b, sizeof b, "events lost: %llu socket, %llu process (ring buffer full)\n",
+      std::snprintf(b, sizeof b,
+                    "%llu socket and %llu process events received, events lost: %llu socket, "
+                    "%llu process (ring buffer full)\n",
+                    (unsigned long long)a.socket_events, (unsigned long long)a.process_events,
                     (unsigned long long)a.drops.ringbuf_full,
                     (unsigned long long)a.drops.process_ringbuf_full);
     out += b;
