@@ -82,9 +82,10 @@ def exit_report(err):
     m = re.search(r"attribution: (\d+) of (\d+) flows", err)
     if m:
         r["attributed"] = int(m.group(1))
-    m = re.search(r"(\d+) socket and (\d+) process events received, events lost: (\d+) socket", err)
+    m = re.search(r"(\d+) socket \((\d+) applied\) and (\d+) process events received, "
+                  r"events lost: (\d+) socket", err)
     if m:
-        r["events"], r["process_events"], r["lost"] = map(int, m.groups())
+        r["events"], r["applied"], r["process_events"], r["lost"] = map(int, m.groups())
     m = re.search(r"(\d+) socket scans", err)
     if m:
         r["scans"] = int(m.group(1))
@@ -135,8 +136,8 @@ def median(runs, key):
 def summary(results, modes):
     base = median(results["none"], "cpu") if "none" in results else None
     lines = ["| mode | probe CPU, s (median; runs) | % of one core | user / sys, s | vs none | "
-             "BPF in kernel, s (runs) | ns per BPF run | events received | flows | "
-             "kernel drops |",
+             "BPF in kernel, s (runs) | ns per BPF run | socket events received (applied) | "
+             "flows | packet drops |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for mode in modes:
         rs = results[mode]
@@ -150,7 +151,8 @@ def summary(results, modes):
         lines.append(
             f"| {mode} | {cpu:.3f} ({runs_txt}) | {100 * cpu / wall:.1f} % | "
             f"{median(rs, 'user'):.2f} / {median(rs, 'sys'):.2f} | {vs} | "
-            f"{bpf:.3f} ({bpf_runs:.0f}) | {per_run} | {median(rs, 'events'):.0f} | "
+            f"{bpf:.3f} ({bpf_runs:.0f}) | {per_run} | {median(rs, 'events'):.0f} "
+            f"({median(rs, 'applied'):.0f}) | "
             f"{median(rs, 'flows'):.0f} | {median(rs, 'kernel_drops'):.0f} |")
     if base and "ebpf" in results:
         e = results["ebpf"]

@@ -92,6 +92,7 @@ AttributionStats FlowAttribution::stats() const {
   AttributionStats s = stats_;
   if (capture_) s.drops = capture_->drops();
   s.scans = scanner_.stats().scans;
+  s.socket_events_applied = sockets_.stats().events;
   return s;
 }
 

@@ -27,7 +27,9 @@ struct AttributionStats {
   uint64_t flows_attributed = 0;  // with at least one end known
   uint64_t bytes = 0, bytes_attributed = 0;
   SyscallCaptureDrops drops;
-  uint64_t socket_events = 0;     // eBPF socket events received (all, before filtering)
+  uint64_t socket_events = 0;     // eBPF socket events received
+  uint64_t socket_events_applied = 0;  // of which changed the socket map (IP sockets, exits
+                                       // of successful calls, close entries)
   uint64_t process_events = 0;    // eBPF fork/exec/exit events received
   uint64_t scans = 0;             // socket scans (1 with eBPF: the seeding at start)
 };

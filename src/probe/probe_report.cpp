@@ -88,9 +88,10 @@ std::string Probe::report() const {
       std::snprintf(b, sizeof b, "%llu socket scans (polling, no eBPF)\n", (unsigned long long)a.scans);
     else
       std::snprintf(b, sizeof b,
-                    "%llu socket and %llu process events received, events lost: %llu socket, "
-                    "%llu process (ring buffer full)\n",
-                    (unsigned long long)a.socket_events, (unsigned long long)a.process_events,
+                    "%llu socket (%llu applied) and %llu process events received, events "
+                    "lost: %llu socket, %llu process (ring buffer full)\n",
+                    (unsigned long long)a.socket_events,
+                    (unsigned long long)a.socket_events_applied, (unsigned long long)a.process_events,
                     (unsigned long long)a.drops.ringbuf_full,
                     (unsigned long long)a.drops.process_ringbuf_full);
     out += b;
