@@ -72,6 +72,7 @@ std::unique_ptr<SyscallCapture> SyscallCapture::open(const SyscallCaptureOptions
   }
   vedetta_capture_config cfg{};
   cfg.lean = options.lean;
+  cfg.ip_sockets_only = options.ip_sockets_only;
   cfg.filter_pids = !options.only_pids.empty();
   cfg.filter_comms = !options.only_comms.empty();
   cfg.ignore_tgid = options.include_self ? 0 : static_cast<uint32_t>(getpid());

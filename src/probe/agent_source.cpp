@@ -51,6 +51,7 @@ AgentSource::AgentSource(uint32_t snaplen) : epoch_offset_ns_(event_clock_to_epo
                 kConnect, kAccept,   kSendto,   kRecvfrom, kSendmsg, kRecvmsg,
                 kSplice,  kAccept4,  kRecvmmsg, kSendmmsg, kIoUringEnter};
   o.snaplen = snaplen;
+  o.ip_sockets_only = true;
   capture_ = SyscallCapture::open(o);
 }
 
@@ -87,11 +88,13 @@ void AgentSource::on_event(const vedetta_syscall_event& e) {
       add_activity(e, Kind::kOpenAsServer, 0, nullptr, 0);
       break;
     case kSendfile:  // into the socket (args[0])
-    case kSplice:    // out of the socket (args[0]: the in fd)
+    case kSplice: {  // out of the socket, or into it (sock_is_out)
       stats_.dataless_calls++;
       stats_.dataless_bytes += e.ret;
-      add_activity(e, nr == kSendfile ? Kind::kSend : Kind::kReceive, e.ret, nullptr, 0);
+      bool into = nr == kSendfile || e.sock_is_out;
+      add_activity(e, into ? Kind::kSend : Kind::kReceive, e.ret, nullptr, 0);
       break;
+    }
     case kSendmmsg: case kRecvmmsg:
       stats_.mmsg_calls++;
       stats_.mmsg_messages += e.ret;
@@ -281,6 +284,7 @@ bool AgentSource::next_remaining(RawPacket& out) {
 AgentStats AgentSource::stats() const {
   AgentStats s = stats_;
   s.io_uring = capture_->io_uring();
+  s.other_fds = capture_->lean_other();
   s.drops = capture_->drops();
   return s;
 }

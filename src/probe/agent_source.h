@@ -34,6 +34,7 @@ struct AgentStats {
   // bytes are not shown (not in the flows).
   uint64_t mmsg_calls = 0, mmsg_messages = 0;
   SyscallCaptureIoUring io_uring;   // I/O that passes no syscall tracepoint
+  uint64_t other_fds = 0;           // calls on files, pipes, unix sockets: left in the kernel
   SyscallCaptureDrops drops;
 };
 

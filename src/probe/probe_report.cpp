@@ -73,13 +73,14 @@ std::string Probe::agent_report() const {
   std::snprintf(b, sizeof b,
                 "syscalls: %llu packets from %llu send/receive calls (and connects, accepts, "
                 "closes), %llu receives left to their local sender, %llu events lost (ring "
-                "buffer full)\n"
+                "buffer full), %llu calls on other fds left in the kernel\n"
                 "not shown by the calls: sendfile/splice %llu calls, %llu bytes (in the flows, no "
                 "data for nDPI); sendmmsg/recvmmsg %llu calls, %llu messages (bytes unknown, not in "
                 "the flows); io_uring %llu enters, %llu submissions (their I/O is not seen); "
                 "kernel TLS not detectable (its sockets look like plain TCP)\n",
                 (unsigned long long)counters_.packets, (unsigned long long)a.calls,
                 (unsigned long long)a.local_receives, (unsigned long long)a.drops.ringbuf_full,
+                (unsigned long long)a.other_fds,
                 (unsigned long long)a.dataless_calls, (unsigned long long)a.dataless_bytes,
                 (unsigned long long)a.mmsg_calls, (unsigned long long)a.mmsg_messages,
                 (unsigned long long)a.io_uring.enters, (unsigned long long)a.io_uring.sqes);

@@ -2,9 +2,9 @@
 """Live: `vedetta probe --events-only` (agent mode) builds flows from the
 socket system calls alone, on 127.0.0.1: a TCP exchange of 10,000 bytes up
 and 50,000 down, an HTTP request (nDPI must name HTTP from the copied
-data), a DNS-like UDP query and answer, and a TCP connection whose 30,000
-bytes go out by sendfile() (in the flow, and in the exit report's
-"sendfile/splice" counter). Each flow: its tuple, payload bytes per
+data), a DNS-like UDP query and answer, and TCP connections whose 30,000
+bytes go out by sendfile() and 20,000 by splice() from a pipe (in the
+flows, and in the exit report's "sendfile/splice" counter). Each flow: its tuple, payload bytes per
 direction (each byte counted once though both ends are local), client and
 server processes. Needs root and BPF; prints SKIP and exits 77 without
 them, unless CI=true, where that is a failure.
@@ -22,7 +22,7 @@ from live_test import Checker  # noqa: E402
 
 VEDETTA = sys.argv[1]
 CI = os.environ.get("CI") == "true"
-UP, DOWN, SENDFILE = 10_000, 50_000, 30_000
+UP, DOWN, SENDFILE, SPLICE = 10_000, 50_000, 30_000, 20_000
 REQUEST = b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"
 RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"
 # A DNS query for example.com, type A, and an answer of the same length class.
@@ -32,8 +32,8 @@ ANSWER = bytes.fromhex("abcd81800001000100000000076578616d706c6503636f6d00000100
 
 SERVER = r'''
 import os, socket, sys
-UP, DOWN, SENDFILE, blob = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-response, answer = bytes.fromhex(sys.argv[5]), bytes.fromhex(sys.argv[6])
+UP, DOWN, SENDFILE, SPLICE = map(int, sys.argv[1:5]); blob = sys.argv[5]
+response, answer = bytes.fromhex(sys.argv[6]), bytes.fromhex(sys.argv[7])
 tcp = socket.socket(); tcp.bind(("127.0.0.1", 0)); tcp.listen(4)
 udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 try:
@@ -56,6 +56,12 @@ with open(blob, "rb") as f:
     while sent < SENDFILE:
         sent += os.sendfile(c.fileno(), f.fileno(), sent, SENDFILE - sent)
 c.close()
+c, _ = tcp.accept()  # splice from a pipe into the socket
+r, w = os.pipe(); os.write(w, b"s" * SPLICE)
+moved = 0
+while moved < SPLICE:
+    moved += os.splice(r, c.fileno(), SPLICE - moved)
+c.close()
 '''
 CLIENT = r'''
 import socket, sys
@@ -69,8 +75,9 @@ c = socket.create_connection(("127.0.0.1", tcp_port)); c.sendall(request)
 ports.append(c.getsockname()[1]); drain(c); c.close()
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.sendto(query, ("127.0.0.1", udp_port))
 u.recvfrom(1000); ports.append(u.getsockname()[1])
-c = socket.create_connection(("127.0.0.1", tcp_port)); ports.append(c.getsockname()[1])
-drain(c); c.close()
+for _ in range(2):  # sendfile, then splice
+    c = socket.create_connection(("127.0.0.1", tcp_port)); ports.append(c.getsockname()[1])
+    drain(c); c.close()
 print(*ports, flush=True)
 '''
 
@@ -108,13 +115,13 @@ def main():
                 check(False, f"probe running ({err.strip()})")
                 return ck.failures
             server = subprocess.Popen([sys.executable, "-c", SERVER, str(UP), str(DOWN), str(SENDFILE),
-                                       blob, RESPONSE.hex(), ANSWER.hex()],
+                                       str(SPLICE), blob, RESPONSE.hex(), ANSWER.hex()],
                                       stdout=subprocess.PIPE, text=True)
             tcp_port, udp_port = map(int, server.stdout.readline().split())
             client = subprocess.Popen([sys.executable, "-c", CLIENT, str(tcp_port), str(udp_port),
                                        str(UP), str(DOWN), REQUEST.hex(), QUERY.hex()],
                                       stdout=subprocess.PIPE, text=True)
-            bulk_port, http_port, dns_port, sendfile_port = map(int, client.stdout.readline().split())
+            bulk_port, http_port, dns_port, sendfile_port, splice_port = map(int, client.stdout.readline().split())
             client.wait(timeout=20)
             server.wait(timeout=20)
         finally:
@@ -170,9 +177,13 @@ def main():
     if f:
         check(payload(f, "RESPONDER", tcp_header) == SENDFILE,
               f"sendfile: {SENDFILE} bytes in the flow ({payload(f, 'RESPONDER', tcp_header)})")
+    f = one_flow("splice", 6, splice_port, tcp_port)
+    if f:
+        check(payload(f, "RESPONDER", tcp_header) == SPLICE,
+              f"splice: {SPLICE} bytes in the flow ({payload(f, 'RESPONDER', tcp_header)})")
     m = re.search(r"sendfile/splice (\d+) calls, (\d+) bytes", err)
-    check(m is not None and int(m.group(1)) >= 1 and int(m.group(2)) >= SENDFILE,
-          f"exit report counts the sendfile bytes as moved without data ({m and m.group(0)})")
+    check(m is not None and int(m.group(1)) >= 2 and int(m.group(2)) >= SENDFILE + SPLICE,
+          f"exit report counts the sendfile and splice bytes as moved without data ({m and m.group(0)})")
     check("0 events lost" in err, "no event lost")
     return ck.failures
 
