@@ -132,6 +132,7 @@ def main():
                 probe.kill()
                 out, err = probe.communicate()
         flows = [json.loads(l) for l in out.splitlines() if l.strip()]
+        print("probe's exit report:\n  " + "\n  ".join(err.strip().splitlines()), flush=True)
 
     def payload(f, side, header):
         return f.get(f"{side}_OCTETS", 0) - header * f.get(f"{side}_PKTS", 0)
