@@ -43,7 +43,7 @@ void FlowAttribution::drain() {
   if (capture_) {
     capture_->poll(0, [this](const vedetta_syscall_event& e) { sockets_.on_syscall_event(e); },
                    [this](const vedetta_process_event& p) { processes_.on_process_event(p); });
-  } else if (now >= last_scan_ns_ + kScanEveryNs) {
+  } else if (source_ == Source::kPoll && now >= last_scan_ns_ + kScanEveryNs) {
     scan(now);
   }
   if (now > last_expire_ns_ + 10'000'000'000ULL) {
@@ -66,7 +66,7 @@ FlowProcesses FlowAttribution::lookup(const Flow& flow) {
       r.client = o->process;
     if (const SocketOwner* o = sockets_.find(flow.key.l4_proto, s, c, 0, at_ns))
       r.server = o->process;
-    if (r.client || r.server || capture_) break;
+    if (r.client || r.server || source_ != Source::kPoll) break;
     uint64_t now = event_clock_now_ns();
     if (now < last_scan_ns_ + kRescanOnMissNs) break;
     scan(now);

@@ -39,6 +39,7 @@ class FlowAttribution {
   enum class Source {
     kEbpf,  // kernel events, seeded at start from the sockets that exist
     kPoll,  // socket scans only: misses what lives less than a second
+    kFed,   // kernel events handed in by the caller (agent mode's own capture)
   };
   // With kEbpf, loads and attaches the BPF programs: throws UserError with
   // the reason when BPF or root is missing. Either way the processes and
@@ -48,6 +49,9 @@ class FlowAttribution {
   // Takes the events waiting in the ring buffers (never blocks); when
   // polling, scans the sockets if the last scan is a second old.
   void drain();
+  // kFed: the caller's events, as they come.
+  void on_syscall_event(const vedetta_syscall_event& e) { sockets_.on_syscall_event(e); }
+  void on_process_event(const vedetta_process_event& p) { processes_.on_process_event(p); }
   FlowProcesses lookup(const Flow& flow);
   AttributionStats stats() const;
   // The process as the table knows it now (null if it does not).

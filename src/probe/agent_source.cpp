@@ -15,7 +15,8 @@ namespace {
 // x86-64 numbers of the calls agent mode reads.
 enum : int {
   kRead = 0, kWrite = 1, kClose = 3, kReadv = 19, kWritev = 20, kSendfile = 40, kConnect = 42,
-  kAccept = 43, kSendto = 44, kRecvfrom = 45, kSendmsg = 46, kRecvmsg = 47, kSplice = 275,
+  kAccept = 43, kSendto = 44, kRecvfrom = 45, kSendmsg = 46, kRecvmsg = 47, kBind = 49,
+  kListen = 50, kSplice = 275,
   kAccept4 = 288, kRecvmmsg = 299, kSendmmsg = 307, kIoUringEnter = 426,
 };
 
@@ -49,7 +50,8 @@ AgentSource::AgentSource(uint32_t snaplen) : epoch_offset_ns_(event_clock_to_epo
   SyscallCaptureOptions o;
   o.syscalls = {kRead,    kWrite,    kClose,    kReadv,  kWritev,   kSendfile,
                 kConnect, kAccept,   kSendto,   kRecvfrom, kSendmsg, kRecvmsg,
-                kSplice,  kAccept4,  kRecvmmsg, kSendmmsg, kIoUringEnter};
+                kSplice,  kAccept4,  kRecvmmsg, kSendmmsg, kIoUringEnter,
+                kBind,    kListen};  // bind, listen: for attribution
   o.snaplen = snaplen;
   o.ip_sockets_only = true;
   capture_ = SyscallCapture::open(o);
@@ -269,8 +271,14 @@ bool AgentSource::pop(RawPacket& out) {
 
 AgentSource::Next AgentSource::next(RawPacket& out) {
   if (pop(out)) return Next::kPacket;
-  SyscallCapture::Handler handler = [this](const vedetta_syscall_event& e) { on_event(e); };
-  capture_->poll(kPollMs, handler);
+  SyscallCapture::Handler handler = [this](const vedetta_syscall_event& e) {
+    if (attribution_) attribution_->on_syscall_event(e);
+    on_event(e);
+  };
+  SyscallCapture::ProcessHandler on_process = [this](const vedetta_process_event& p) {
+    if (attribution_) attribution_->on_process_event(p);
+  };
+  capture_->poll(kPollMs, handler, on_process);
   uint64_t now = event_clock_now_ns();
   release(now > kReorderWindowNs ? now - kReorderWindowNs : 0);
   return pop(out) ? Next::kPacket : Next::kIdle;

@@ -20,6 +20,7 @@
 
 #include "capture/packet_source.h"
 #include "capture/syscall_packet.h"
+#include "attribution/flow_attribution.h"
 #include "ebpf/syscall_capture.h"
 
 namespace vedetta {
@@ -51,6 +52,8 @@ class AgentSource {
   // At the end: every event still in the reorder window, as packets.
   bool next_remaining(RawPacket& out);
   AgentStats stats() const;
+  // Attribution reads the same events (one BPF capture for both).
+  void feed(FlowAttribution* attribution) { attribution_ = attribution; }
 
  private:
   struct Endpoint {
@@ -91,6 +94,7 @@ class AgentSource {
   bool pop(RawPacket& out);
 
   std::unique_ptr<SyscallCapture> capture_;
+  FlowAttribution* attribution_ = nullptr;
   int64_t epoch_offset_ns_;
   // Sends copy their data at entry, their result comes at exit: per thread.
   std::unordered_map<uint32_t, std::vector<uint8_t>> send_data_;

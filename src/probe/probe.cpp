@@ -89,6 +89,11 @@ void Probe::open_inputs() {
 void Probe::open_attribution() {
   using Attribution = ProbeOptions::Attribution;
   using Source = FlowAttribution::Source;
+  if (agent_) {  // agent mode's capture has every event attribution needs
+    attribution_ = std::make_unique<FlowAttribution>(Source::kFed);
+    agent_->feed(attribution_.get());
+    return;
+  }
   std::string bpf_error;
   if (options_.attribution != Attribution::kPoll) {
     try {

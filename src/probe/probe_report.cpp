@@ -115,6 +115,8 @@ std::string Probe::report() const {
     out += b;
     if (attribution_->source() == FlowAttribution::Source::kPoll)
       std::snprintf(b, sizeof b, "%llu socket scans (polling, no eBPF)\n", (unsigned long long)a.scans);
+    else if (attribution_->source() == FlowAttribution::Source::kFed)
+      std::snprintf(b, sizeof b, "from agent mode's events\n");
     else
       std::snprintf(b, sizeof b,
                     "events lost: %llu socket, %llu process (ring buffer full); not needed, left "

@@ -2,11 +2,12 @@
 """Live: `vedetta probe --events-only` (agent mode) builds flows from the
 socket system calls alone, on 127.0.0.1: a TCP exchange of 10,000 bytes up
 and 50,000 down, an HTTP request (nDPI must name HTTP from the copied
-data), a DNS-like UDP query and answer, and TCP connections whose 30,000
+data), a DNS-like UDP query and answer, TCP connections whose 30,000
 bytes go out by sendfile() and 20,000 by splice() from a pipe (in the
-flows, and in the exit report's "sendfile/splice" counter). Each flow: its tuple, payload bytes per
-direction (each byte counted once though both ends are local), client and
-server processes. Needs root and BPF; prints SKIP and exits 77 without
+flows, and in the exit report's "sendfile/splice" counter), and TCP over
+::1 and over a dual-stack socket with an IPv4 peer. Each flow: its tuple,
+payload bytes per direction (each byte counted once though both ends are
+local), client and server processes. Needs root and BPF; prints SKIP and exits 77 without
 them, unless CI=true, where that is a failure.
   agent_mode_test.py VEDETTA"""
 import json
@@ -81,6 +82,27 @@ for _ in range(2):  # sendfile, then splice
 print(*ports, flush=True)
 '''
 
+# IPv6 on ::1, then a dual-stack IPv6 socket with an IPv4 peer (mapped
+# address: the flow is IPv4), both ends in one process.
+FAMILIES = r'''
+import socket, threading
+def exchange(listen_addr, connect_addr, v6only, up, down):
+    srv = socket.socket(socket.AF_INET6)
+    srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, v6only)
+    srv.bind((listen_addr, 0)); srv.listen(1)
+    def serve():
+        c, _ = srv.accept(); got = 0
+        while got < up:
+            got += len(c.recv(65536))
+        c.sendall(b"y" * down); c.close()
+    t = threading.Thread(target=serve); t.start()
+    c = socket.create_connection((connect_addr, srv.getsockname()[1])); c.sendall(b"x" * up)
+    while c.recv(65536): pass
+    port = c.getsockname()[1]; c.close(); t.join()
+    return port, srv.getsockname()[1]
+print(*exchange("::1", "::1", 1, 3000, 7000), *exchange("::", "127.0.0.1", 0, 100, 500), flush=True)
+'''
+
 
 def skip(why):
     if CI:
@@ -124,6 +146,11 @@ def main():
             bulk_port, http_port, dns_port, sendfile_port, splice_port = map(int, client.stdout.readline().split())
             client.wait(timeout=20)
             server.wait(timeout=20)
+            families = subprocess.Popen([sys.executable, "-c", FAMILIES], stdout=subprocess.PIPE,
+                                        text=True)
+            families_pid = families.pid
+            ports = families.communicate(timeout=20)[0]
+            v6_cport, v6_sport, mapped_cport, mapped_sport = map(int, ports.split())
         finally:
             probe.send_signal(signal.SIGINT)
             try:
@@ -137,16 +164,17 @@ def main():
     def payload(f, side, header):
         return f.get(f"{side}_OCTETS", 0) - header * f.get(f"{side}_PKTS", 0)
 
-    def one_flow(label, proto, cport, sport):
+    def one_flow(label, proto, cport, sport, ip="IPV4", addr="127.0.0.1", pids=None):
         got = [f for f in flows if f.get("PROTOCOL") == proto and f.get("L4_SRC_PORT") == cport
-               and f.get("L4_DST_PORT") == sport and f.get("IPV4_SRC_ADDR") == "127.0.0.1"
-               and f.get("IPV4_DST_ADDR") == "127.0.0.1"]
-        check(len(got) == 1, f"{label}: one flow 127.0.0.1:{cport} -> 127.0.0.1:{sport} ({len(got)})")
+               and f.get("L4_DST_PORT") == sport and f.get(f"{ip}_SRC_ADDR") == addr
+               and f.get(f"{ip}_DST_ADDR") == addr]
+        check(len(got) == 1, f"{label}: one flow {addr}:{cport} -> {addr}:{sport} ({len(got)})")
         if not got:
             return {}
         f = got[0]
-        check(f.get("SRC_PROC_PID") == client.pid and f.get("DST_PROC_PID") == server.pid,
-              f"{label}: client {client.pid} and server {server.pid} processes "
+        cpid, spid = pids or (client.pid, server.pid)
+        check(f.get("SRC_PROC_PID") == cpid and f.get("DST_PROC_PID") == spid,
+              f"{label}: client {cpid} and server {spid} processes "
               f"({f.get('SRC_PROC_PID')}, {f.get('DST_PROC_PID')})")
         check(f.get("INTERFACE_NAME", "syscalls") == "syscalls", f"{label}: input 'syscalls'")
         return f
@@ -182,6 +210,14 @@ def main():
     if f:
         check(payload(f, "RESPONDER", tcp_header) == SPLICE,
               f"splice: {SPLICE} bytes in the flow ({payload(f, 'RESPONDER', tcp_header)})")
+    for label, ip, addr, cport, sport, header, up, down in (
+            ("IPv6", "IPV6", "::1", v6_cport, v6_sport, 60, 3000, 7000),
+            ("dual-stack socket, IPv4 peer", "IPV4", "127.0.0.1", mapped_cport, mapped_sport, 40, 100, 500)):
+        f = one_flow(label, 6, cport, sport, ip, addr, (families_pid, families_pid))
+        if f:
+            check(payload(f, "INITIATOR", header) == up and payload(f, "RESPONDER", header) == down,
+                  f"{label}: {up} bytes up, {down} down ({payload(f, 'INITIATOR', header)}, "
+                  f"{payload(f, 'RESPONDER', header)})")
     m = re.search(r"sendfile/splice (\d+) calls, (\d+) bytes", err)
     check(m is not None and int(m.group(1)) >= 2 and int(m.group(2)) >= SENDFILE + SPLICE,
           f"exit report counts the sendfile and splice bytes as moved without data ({m and m.group(0)})")
