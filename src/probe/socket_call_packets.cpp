@@ -22,6 +22,9 @@ enum : int {
 // A closed local end still names local receives this long (they may be
 // released after the close).
 constexpr uint64_t kClosedEndKeptNs = 2'000'000'000;
+// Sockets and connections quiet this long are forgotten: their process may
+// have exited (its fds closed without a close call).
+constexpr uint64_t kIdleForgottenNs = 300'000'000'000;
 
 bool is_send(int nr) { return nr == kWrite || nr == kWritev || nr == kSendto || nr == kSendmsg; }
 bool is_receive(int nr) { return nr == kRead || nr == kReadv || nr == kRecvfrom || nr == kRecvmsg; }
@@ -111,7 +114,7 @@ void SocketCallPackets::add_activity(const vedetta_syscall_event& e, Kind kind, 
   if (a.local.port) {
     Endpoint end = a.local;
     if (unspecified(end.addr)) end.addr = IpAddress{};
-    local_ends_[{a.l4_proto, end}] = kind == Kind::kClose ? e.ts_ns : 0;
+    local_ends_[{a.l4_proto, end}] = LocalEnd{e.ts_ns, kind == Kind::kClose};
   }
   // Not connected and no peer given, or a connection that failed at once.
   if (a.remote.port == 0 || a.local.port == 0) return;
@@ -130,7 +133,8 @@ void SocketCallPackets::add_activity(const vedetta_syscall_event& e, Kind kind, 
 bool SocketCallPackets::local_peer(uint8_t l4_proto, const Endpoint& remote, uint64_t ts_ns) const {
   for (Endpoint end : {remote, Endpoint{IpAddress{}, remote.port}}) {
     auto it = local_ends_.find({l4_proto, end});
-    if (it != local_ends_.end() && (it->second == 0 || ts_ns < it->second + kClosedEndKeptNs))
+    if (it != local_ends_.end() &&
+        (!it->second.closed || ts_ns < it->second.last_ns + kClosedEndKeptNs))
       return true;
   }
   return false;
@@ -165,6 +169,7 @@ void SocketCallPackets::emit(uint8_t l4_proto, const Endpoint& src, const Endpoi
     seg.snap = first && snap ? snap->data() : nullptr;
     seg.snap_len = first && snap ? static_cast<uint32_t>(snap->size()) : 0;
     if (c) {
+      c->last_ns = ts_ns;
       seg.tcp_seq = c->next_seq[dir];
       seg.tcp_ack = c->next_seq[1 - dir];
       c->next_seq[dir] += part + ((flags & (tcp_flag::kSyn | tcp_flag::kFin)) ? 1 : 0);
@@ -213,7 +218,9 @@ void SocketCallPackets::turn_into_packets(const Activity& a) {
       c.fin[dir] = true;
       emit(IPPROTO_TCP, a.local, a.remote, tcp_flag::kFin | tcp_flag::kAck, a.ts_ns, 0, nullptr,
            &c, dir);
-      if (c.fin[0] && c.fin[1]) connections_.erase(it);
+      // A remote peer's FIN is never seen: nothing more to wait for.
+      if ((c.fin[0] && c.fin[1]) || !local_peer(IPPROTO_TCP, a.remote, a.ts_ns))
+        connections_.erase(it);
       return;
     }
   }
@@ -246,11 +253,18 @@ void SocketCallPackets::release(uint64_t up_to_ns) {
     window_.erase(window_.begin());
   }
   if (up_to_ns > last_cleanup_ns_ + kClosedEndKeptNs) {
-    std::erase_if(local_ends_, [&](const auto& kv) {
-      return kv.second && kv.second + kClosedEndKeptNs < up_to_ns;
-    });
+    forget_idle(up_to_ns);
     last_cleanup_ns_ = up_to_ns;
   }
+}
+
+void SocketCallPackets::forget_idle(uint64_t now_ns) {
+  std::erase_if(local_ends_, [&](const auto& kv) {
+    const LocalEnd& e = kv.second;
+    return e.last_ns + (e.closed ? kClosedEndKeptNs : kIdleForgottenNs) < now_ns;
+  });
+  std::erase_if(connections_,
+                [&](const auto& kv) { return kv.second.last_ns + kIdleForgottenNs < now_ns; });
 }
 
 bool SocketCallPackets::pop(RawPacket& out) {

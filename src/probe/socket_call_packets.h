@@ -71,6 +71,11 @@ class SocketCallPackets {
     uint32_t next_seq[2] = {0, 0};  // [0] client→server, [1] server→client
     bool fin[2] = {false, false};
     bool established = false;  // SYN+ACK and ACK made
+    uint64_t last_ns = 0;      // its last packet
+  };
+  struct LocalEnd {
+    uint64_t last_ns = 0;  // its last event
+    bool closed = false;
   };
   using ConnectionKey = std::pair<Endpoint, Endpoint>;  // lower end first
 
@@ -84,13 +89,14 @@ class SocketCallPackets {
             int dir);
   void open(const Activity& a);
   void establish(Connection& c, uint64_t ts_ns);
+  void forget_idle(uint64_t now_ns);
 
   int64_t epoch_offset_ns_;
   // Sends copy their data at entry, their result comes at exit: per thread.
   std::unordered_map<uint32_t, std::vector<uint8_t>> send_data_;
   std::multimap<uint64_t, Activity> window_;
-  // Local ends seen (protocol, address or unspecified, port) → closed at (0 = open).
-  std::map<std::pair<uint8_t, Endpoint>, uint64_t> local_ends_;
+  // Local ends seen: (protocol, address or unspecified, port).
+  std::map<std::pair<uint8_t, Endpoint>, LocalEnd> local_ends_;
   std::map<ConnectionKey, Connection> connections_;
   struct Built {
     std::vector<uint8_t> frame;
