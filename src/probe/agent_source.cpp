@@ -26,10 +26,12 @@ AgentSource::Next AgentSource::next(RawPacket& out) {
   SyscallCapture::ProcessHandler on_process = [this](const vedetta_process_event& p) {
     if (attribution_) attribution_->on_process_event(p);
   };
-  capture_->poll(kPollMs, handler, on_process);
-  uint64_t now = event_clock_now_ns();
+  // Behind a backlog (events read late), the window follows the events'
+  // own times; when the ring buffer is empty, the clock.
+  int read = capture_->poll(kPollMs, handler, on_process);
+  uint64_t horizon = read > 0 ? packets_.newest_ns() : event_clock_now_ns();
   constexpr uint64_t kWindow = SocketCallPackets::kReorderWindowNs;
-  packets_.release(now > kWindow ? now - kWindow : 0);
+  packets_.release(horizon > kWindow ? horizon - kWindow : 0);
   return packets_.pop(out) ? Next::kPacket : Next::kIdle;
 }
 

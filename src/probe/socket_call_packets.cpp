@@ -56,6 +56,7 @@ const std::vector<int>& SocketCallPackets::syscalls() {
 }
 
 void SocketCallPackets::on_event(const vedetta_syscall_event& e) {
+  newest_ns_ = std::max<uint64_t>(newest_ns_, e.ts_ns);
   const vedetta_socket_info& s = e.sock;
   bool ip = (s.family == AF_INET || s.family == AF_INET6) &&
             (s.protocol == IPPROTO_TCP || s.protocol == IPPROTO_UDP);

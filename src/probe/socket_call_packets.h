@@ -49,6 +49,8 @@ class SocketCallPackets {
   // The next packet made (valid until the next call).
   bool pop(RawPacket& out);
   const SocketCallStats& stats() const { return stats_; }
+  // The time of the newest event read (events' clock).
+  uint64_t newest_ns() const { return newest_ns_; }
 
  private:
   struct Endpoint {
@@ -105,6 +107,7 @@ class SocketCallPackets {
   std::deque<Built> ready_;
   Built current_;
   uint64_t last_cleanup_ns_ = 0;
+  uint64_t newest_ns_ = 0;
   SocketCallStats stats_;
 };
 
