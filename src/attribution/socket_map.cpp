@@ -195,6 +195,11 @@ void SocketMap::expire(uint64_t now_ns, uint64_t keep_ns) {
   }
 }
 
+void SocketMap::open_owners(std::vector<uint32_t>& out) const {
+  for (const auto& [key, owner] : sockets_)
+    if (!owner.closed && owner.process) out.push_back(owner.process->pid);
+}
+
 SocketMapStats SocketMap::stats() const {
   SocketMapStats s = stats_;
   s.entries = sockets_.size();

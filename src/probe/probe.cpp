@@ -90,21 +90,21 @@ void Probe::open_attribution() {
   using Attribution = ProbeOptions::Attribution;
   using Source = FlowAttribution::Source;
   if (agent_) {  // agent mode's capture has every event attribution needs
-    attribution_ = std::make_unique<FlowAttribution>(Source::kFed);
+    attribution_ = std::make_unique<FlowAttribution>(Source::kFed, options_.delayacct);
     agent_->feed(attribution_.get());
     return;
   }
   std::string bpf_error;
   if (options_.attribution != Attribution::kPoll) {
     try {
-      attribution_ = std::make_unique<FlowAttribution>(Source::kEbpf);
+      attribution_ = std::make_unique<FlowAttribution>(Source::kEbpf, options_.delayacct);
       return;
     } catch (const UserError& e) {
       if (options_.attribution == Attribution::kOn) throw;
       bpf_error = e.what();
     }
   }
-  attribution_ = std::make_unique<FlowAttribution>(Source::kPoll);
+  attribution_ = std::make_unique<FlowAttribution>(Source::kPoll, options_.delayacct);
   attribution_warning_ =
       "processes found by polling the sockets every second" +
       (bpf_error.empty() ? std::string() : " (no eBPF: " + bpf_error + ")") +
@@ -134,7 +134,7 @@ void Probe::write_processes(bool at_start) {
 
 void Probe::on_export(Flow& f, ExportReason reason) {
   if (reason != ExportReason::kActiveTimeout) dpi_->finish(f);
-  ProcessRef client, server;
+  FlowProcesses p;
   if (attribution_) {
     // The socket events of this flow may still wait in the ring buffer.
     double t = now_s();
@@ -142,9 +142,7 @@ void Probe::on_export(Flow& f, ExportReason reason) {
       drain_attribution();
       last_drain_ = t;
     }
-    FlowProcesses p = attribution_->lookup(f);
-    client = std::move(p.client);
-    server = std::move(p.server);
+    p = attribution_->lookup(f);
   }
   const char* name = "";
   unsigned ifindex = 0;
@@ -154,7 +152,15 @@ void Probe::on_export(Flow& f, ExportReason reason) {
     name = (*inputs_)[f.input_if].name().c_str();
     ifindex = (*inputs_)[f.input_if].ifindex();
   }
-  FlowExport e{f, reason, dpi_.get(), name, ifindex, std::move(client), std::move(server)};
+  FlowExport e{f,
+               reason,
+               dpi_.get(),
+               name,
+               ifindex,
+               std::move(p.client),
+               std::move(p.server),
+               p.client_resources,
+               p.server_resources};
   if (!options_.processes_json.empty()) activity_.on_export(e);
   for (auto& s : sinks_) s->write(e);
   ++counters_.exported;

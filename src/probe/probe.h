@@ -32,6 +32,7 @@ struct ProbeOptions {
   // capture files.
   enum class Attribution { kOff, kAuto, kOn, kPoll } attribution = Attribution::kOff;
   std::string processes_json;   // active processes file ("" = none)
+  DelayAccounting delayacct;    // I/O wait of the processes: measurable or not
   double duration_s = 0;        // stop after this long (0 = no limit)
   // Agent mode: no interface, flows from the socket system calls (eBPF).
   bool events_only = false;
