@@ -19,10 +19,9 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from live_test import Checker  # noqa: E402
+from live_support import Checks, skip  # noqa: E402
 
 VEDETTA = sys.argv[1]
-CI = os.environ.get("CI") == "true"
 UP, DOWN, SENDFILE, SPLICE = 10_000, 50_000, 30_000, 20_000
 REQUEST = b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"
 RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"
@@ -104,19 +103,11 @@ print(*exchange("::1", "::1", 1, 3000, 7000), *exchange("::", "127.0.0.1", 0, 10
 '''
 
 
-def skip(why):
-    if CI:
-        print(f"FAIL (CI=true, prerequisite missing): {why}")
-        sys.exit(1)
-    print(f"SKIP: {why}")
-    sys.exit(77)
-
 
 def main():
     if os.geteuid() != 0:
         skip("needs root (BPF)")
-    ck = Checker()
-    check = ck.check
+    check = Checks()
 
     with tempfile.TemporaryDirectory() as tmp:
         blob = os.path.join(tmp, "blob")
@@ -135,7 +126,7 @@ def main():
                 if probe.returncode != 0 and ("BPF" in err or "root" in err):
                     skip(err.strip())
                 check(False, f"probe running ({err.strip()})")
-                return ck.failures
+                return check.failures
             server = subprocess.Popen([sys.executable, "-c", SERVER, str(UP), str(DOWN), str(SENDFILE),
                                        str(SPLICE), blob, RESPONSE.hex(), ANSWER.hex()],
                                       stdout=subprocess.PIPE, text=True)
@@ -222,7 +213,7 @@ def main():
     check(m is not None and int(m.group(1)) >= 2 and int(m.group(2)) >= SENDFILE + SPLICE,
           f"exit report counts the sendfile and splice bytes as moved without data ({m and m.group(0)})")
     check("0 events lost" in err, "no event lost")
-    return ck.failures
+    return check.failures
 
 
 if __name__ == "__main__":
