@@ -244,9 +244,20 @@ int run_live(const EventsArgs& a) {
   SyscallCaptureOptions o;
   o.syscalls = events::LiveEvents::syscalls_for(
       [&](std::string_view type) { return pre.event_types.allows(std::string(type)); });
+  o.always = events::LiveEvents::state_syscalls();
   o.only_pid = a.only_pid;
-  if (!o.only_pid && !pre.pids.any && pre.pids.values.size() == 1 && *pre.pids.values.begin() > 0)
-    o.only_pid = static_cast<uint32_t>(*pre.pids.values.begin());
+  // The filter's pids and names (an empty set: nothing can pass; pid 0 and
+  // the empty name make no system calls).
+  if (!pre.pids.any) {
+    for (int64_t pid : pre.pids.values)
+      if (pid > 0 && pid <= UINT32_MAX) o.only_pids.push_back(static_cast<uint32_t>(pid));
+    if (o.only_pids.empty()) o.only_pids.push_back(0);
+  }
+  if (!pre.comms.any) {
+    for (const std::string& comm : pre.comms.values)
+      o.only_comms.push_back(comm.substr(0, filter::kKernelCommLength));
+    if (o.only_comms.empty()) o.only_comms.push_back("");
+  }
   o.snaplen = a.snaplen;
   std::unique_ptr<SyscallCapture> capture;
   try {
@@ -365,6 +376,10 @@ int run_live(const EventsArgs& a) {
                  "vedetta: events: io_uring: %llu io_uring_enter calls submitting %llu "
                  "operations (their I/O is not captured)\n",
                  static_cast<unsigned long long>(u.enters), static_cast<unsigned long long>(u.sqes));
+    std::fprintf(stderr,
+                 "vedetta: events: %llu events of other processes left out in the kernel by the "
+                 "filter's pids and names\n",
+                 static_cast<unsigned long long>(capture->filtered_in_kernel()));
   }
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/delay_accounting.h"
 #include "app/privileges.h"
 #include "common/user_error.h"
 #include "export/fields.h"
@@ -33,6 +34,7 @@ struct ProbeArgs {
   bool no_promisc = false;
   bool list_fields = false;
   bool keep_root = false;
+  bool delayacct = false;
   std::string events = "auto";
   std::string processes_json;
   std::string user = "nobody";
@@ -48,6 +50,8 @@ EXAMPLES:
   vedetta probe -i trace.pcap -T "%IPV4_SRC_ADDR %L4_SRC_PORT %IPV4_DST_ADDR %L4_DST_PORT %IN_PKTS %IN_BYTES %L7_PROTO_NAME"
   vedetta probe -i trace.pcap -d 0 -t 0 --tcp-close-timeout 0   # ndpiReader-like: flows end with the file
   vedetta probe -i any -q --json flows.json --processes-json /tmp/processes.json   # flows and processes
+  vedetta probe -i lo --delayacct --json - -T "%L4_SRC_PORT %L4_DST_PORT @PROCESS@"   # with I/O wait
+  vedetta probe --events-only --json -         # agent mode: flows from socket syscalls, no capture
 
 Timeouts are in seconds of packet time; 0 turns one off. IN_/OUT_ counters are
 IP bytes since the flow's previous export; INITIATOR_/RESPONDER_ are totals.
@@ -75,7 +79,7 @@ int run(ProbeArgs& a) {
     return 0;
   }
   ProbeOptions& o = a.probe;
-  if (o.inputs.empty()) o.inputs.push_back("any");
+  if (o.inputs.empty() && !o.events_only) o.inputs.push_back("any");
   o.capture.promiscuous = !a.no_promisc;
   o.decode.decode_tunnels = !a.no_tunnels;
   o.dpi.enabled = !a.no_dpi;
@@ -94,6 +98,17 @@ int run(ProbeArgs& a) {
                   : a.events == "none" ? ProbeOptions::Attribution::kOff
                                        : ProbeOptions::Attribution::kAuto;
   o.processes_json = a.processes_json;
+  // Before the privilege drop: only root may switch it (and put it back).
+  std::unique_ptr<DelayAccountingSwitch> delayacct;
+  if (a.delayacct) {
+    if (o.attribution == ProbeOptions::Attribution::kOff)
+      throw UserError("--delayacct measures the I/O wait of the flows' processes: it needs "
+                      "--events auto, ebpf or poll");
+    delayacct = std::make_unique<DelayAccountingSwitch>();
+    o.delayacct = delayacct->state();
+  } else {
+    o.delayacct = current_delay_accounting();
+  }
   auto probe_ptr = std::make_unique<Probe>(o);
   if (!probe_ptr->attribution_warning().empty())
     std::fprintf(stderr, "vedetta: warning: %s\n",
@@ -143,9 +158,14 @@ std::function<int()> add_probe_command(CLI::App& app) {
   CLI::App* p = app.add_subcommand("probe", "Capture packets, build flows with nDPI, export them");
 
   p->footer(kProbeFooter);
-  p->add_option("-i,--interface", a.probe.inputs,
-                "Capture file (pcap/pcapng) or interface; repeat for several; 'any' = all "
-                "interfaces (default)");
+  CLI::Option* interface = p->add_option(
+      "-i,--interface", a.probe.inputs,
+      "Capture file (pcap/pcapng) or interface; repeat for several; 'any' = all "
+      "interfaces (default)");
+  p->add_flag("--events-only", a.probe.events_only,
+              "Agent mode: no packet capture, flows from the socket system calls (eBPF, root); "
+              "bytes from the calls' results, nDPI on the first 255 bytes of each")
+      ->excludes(interface);
   p->add_option("-f,--filter", a.probe.capture.bpf_filter, "BPF capture filter, e.g. \"tcp port 80\"");
   p->add_option("-s,--snaplen", a.probe.capture.snaplen, "Bytes captured per packet")
       ->check(CLI::Range(64, 262144))->capture_default_str();
@@ -189,6 +209,9 @@ std::function<int()> add_probe_command(CLI::App& app) {
   p->add_option("--processes-json", a.processes_json,
                 "Write the active processes (flows, bytes sent/received, active since) as JSON "
                 "to FILE every second and at exit (replaced atomically)");
+  p->add_flag("--delayacct", a.delayacct,
+              "Switch the kernel's delay accounting on for the run (kernel.task_delayacct; the "
+              "old value is restored at exit) so that *_PROC_PCTG_IOWAIT is measured");
   p->add_option("-c,--count", a.probe.max_packets, "Stop after this many packets");
   p->add_option("--duration", a.probe.duration_s, "Stop after this many seconds")
       ->check(kNonNegative);

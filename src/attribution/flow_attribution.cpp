@@ -2,7 +2,12 @@
 
 #include "ebpf/event_clock.h"
 
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
 
 
 namespace vedetta {
@@ -16,9 +21,25 @@ constexpr uint64_t kScanEveryNs = 1'000'000'000ULL;
 // not for every remote flow of a busy link.
 constexpr uint64_t kRescanOnMissNs = 250'000'000ULL;
 
+uint64_t wall_us() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return uint64_t(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
+}
+
+SampleClock sample_clock(int64_t epoch_offset_ns, DelayAccounting delayacct) {
+  SampleClock c;
+  c.boot_to_epoch_us = epoch_offset_ns / 1000;
+  long hz = sysconf(_SC_CLK_TCK);
+  c.tick_ns = 1'000'000'000ULL / uint64_t(hz > 0 ? hz : 100);
+  c.delayacct = delayacct;
+  return c;
+}
+
 }  // namespace
 
-FlowAttribution::FlowAttribution(Source source) : source_(source) {
+FlowAttribution::FlowAttribution(Source source, DelayAccounting delayacct)
+    : source_(source), resources_(sample_clock(epoch_offset_ns_, delayacct)) {
   if (source_ == Source::kEbpf) {
     SyscallCaptureOptions o;
     // The calls that tie a socket to a process: its lifecycle, and the
@@ -26,6 +47,7 @@ FlowAttribution::FlowAttribution(Source source) : source_(source) {
     o.syscalls = {SYS_connect, SYS_accept, SYS_accept4, SYS_bind,    SYS_listen, SYS_sendto,
                   SYS_recvfrom, SYS_sendmsg, SYS_recvmsg, SYS_close};
     o.snaplen = 0;
+    o.lean = true;  // owners only: repeated send/receive calls stay in the kernel
     capture_ = SyscallCapture::open(o);  // before the scan: no gap between the two
   }
   processes_.seed_from_proc();
@@ -37,22 +59,41 @@ void FlowAttribution::scan(uint64_t now_ns) {
   last_scan_ns_ = now_ns;
 }
 
+void FlowAttribution::on_syscall_event(const vedetta_syscall_event& e) {
+  ++stats_.socket_events;
+  sockets_.on_syscall_event(e);
+  if (e.sock.family != AF_INET && e.sock.family != AF_INET6) return;
+  // Where flows start and end: samples there bracket them best.
+  bool edge = e.syscall == SYS_connect || e.syscall == SYS_accept || e.syscall == SYS_accept4 ||
+              e.syscall == SYS_close;
+  resources_.watch(e.tgid, wall_us(), edge);
+}
+
+void FlowAttribution::on_process_event(const vedetta_process_event& p) {
+  ++stats_.process_events;
+  processes_.on_process_event(p);
+  uint64_t at_us = uint64_t(int64_t(p.ts_ns) + epoch_offset_ns_) / 1000;
+  if (p.kind == VEDETTA_PROCESS_FORK && p.child_tgid != p.tgid) resources_.on_fork(p.child_tgid, at_us);
+  if (p.kind == VEDETTA_PROCESS_EXIT && p.group_dead) {  // applied at the next drain()
+    exits_.push_back({at_us, p.cpu_ns, p.min_flt, p.maj_flt, p.maxrss_kb});
+    exit_pids_.push_back(p.tgid);
+  }
+}
+
 void FlowAttribution::drain() {
   uint64_t now = event_clock_now_ns();
   if (capture_) {
-    capture_->poll(
-        0,
-        [this](const vedetta_syscall_event& e) {
-          ++stats_.socket_events;
-          sockets_.on_syscall_event(e);
-        },
-        [this](const vedetta_process_event& p) {
-          ++stats_.process_events;
-          processes_.on_process_event(p);
-        });
-  } else if (now >= last_scan_ns_ + kScanEveryNs) {
+    capture_->poll(0, [this](const vedetta_syscall_event& e) { on_syscall_event(e); },
+                   [this](const vedetta_process_event& p) { on_process_event(p); });
+  } else if (source_ == Source::kPoll && now >= last_scan_ns_ + kScanEveryNs) {
     scan(now);
   }
+  // The rings are read one after the other: a process's last socket
+  // events may come after its exit, and must be watched first.
+  for (size_t i = 0; i < exits_.size(); ++i) resources_.on_exit(exit_pids_[i], exits_[i]);
+  exits_.clear();
+  exit_pids_.clear();
+  sample_resources();
   if (now > last_expire_ns_ + 10'000'000'000ULL) {
     sockets_.expire(now, kKeepNs);
     processes_.expire_exited(now, kKeepNs);
@@ -73,11 +114,13 @@ FlowProcesses FlowAttribution::lookup(const Flow& flow) {
       r.client = o->process;
     if (const SocketOwner* o = sockets_.find(flow.key.l4_proto, s, c, 0, at_ns))
       r.server = o->process;
-    if (r.client || r.server || capture_) break;
+    if (r.client || r.server || source_ != Source::kPoll) break;
     uint64_t now = event_clock_now_ns();
     if (now < last_scan_ns_ + kRescanOnMissNs) break;
     scan(now);
   }
+  r.client_resources = resources(r.client, flow);
+  r.server_resources = resources(r.server, flow);
   uint64_t bytes = flow.c2s.ip_bytes + flow.s2c.ip_bytes;
   ++stats_.flows;
   stats_.bytes += bytes;
@@ -88,9 +131,29 @@ FlowProcesses FlowAttribution::lookup(const Flow& flow) {
   return r;
 }
 
+void FlowAttribution::sample_resources() {
+  uint64_t now_us = wall_us();
+  if (now_us < last_sample_us_ + ResourceSampler::kEveryUs) return;
+  last_sample_us_ = now_us;
+  owners_.clear();
+  sockets_.open_owners(owners_);
+  std::sort(owners_.begin(), owners_.end());
+  owners_.erase(std::unique(owners_.begin(), owners_.end()), owners_.end());
+  resources_.tick(now_us, owners_);
+}
+
+std::optional<FlowResources> FlowAttribution::resources(const ProcessRef& p, const Flow& flow) {
+  if (!p) return std::nullopt;
+  return resources_.usage(p->pid, flow.first_us, flow.last_us, wall_us());
+}
+
 AttributionStats FlowAttribution::stats() const {
   AttributionStats s = stats_;
-  if (capture_) s.drops = capture_->drops();
+  if (capture_) {
+    s.drops = capture_->drops();
+    s.left_in_kernel_io = capture_->lean_repeated_io();
+    s.left_in_kernel_other = capture_->lean_other();
+  }
   s.scans = scanner_.stats().scans;
   s.socket_events_applied = sockets_.stats().events;
   return s;

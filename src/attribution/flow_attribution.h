@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "attribution/process_table.h"
+#include "attribution/resource_sampler.h"
 #include "attribution/socket_map.h"
 #include "attribution/socket_scan.h"
 #include "ebpf/event_clock.h"
@@ -20,6 +21,9 @@ namespace vedetta {
 
 struct FlowProcesses {
   ProcessRef client, server;
+  // What each used while the flow was active (nullopt: no process, or
+  // never sampled).
+  std::optional<FlowResources> client_resources, server_resources;
 };
 
 struct AttributionStats {
@@ -32,6 +36,10 @@ struct AttributionStats {
                                        // of successful calls, close entries)
   uint64_t process_events = 0;    // eBPF fork/exec/exit events received
   uint64_t scans = 0;             // socket scans (1 with eBPF: the seeding at start)
+  // eBPF: events the kernel side kept to itself (lean mode): a process's
+  // repeated send/receive on a socket and peer; enter events and closes of
+  // files and pipes.
+  uint64_t left_in_kernel_io = 0, left_in_kernel_other = 0;
 };
 
 class FlowAttribution {
@@ -39,15 +47,21 @@ class FlowAttribution {
   enum class Source {
     kEbpf,  // kernel events, seeded at start from the sockets that exist
     kPoll,  // socket scans only: misses what lives less than a second
+    kFed,   // kernel events handed in by the caller (agent mode's own capture)
   };
   // With kEbpf, loads and attaches the BPF programs: throws UserError with
   // the reason when BPF or root is missing. Either way the processes and
   // sockets that exist now are read before this returns.
-  explicit FlowAttribution(Source source = Source::kEbpf);
+  // `delayacct`: whether I/O wait can be measured (see DelayAccounting).
+  explicit FlowAttribution(Source source = Source::kEbpf, DelayAccounting delayacct = {});
 
   // Takes the events waiting in the ring buffers (never blocks); when
   // polling, scans the sockets if the last scan is a second old.
   void drain();
+  // kFed: the caller's events, as they come (process exits are applied at
+  // the next drain()).
+  void on_syscall_event(const vedetta_syscall_event& e);
+  void on_process_event(const vedetta_process_event& p);
   FlowProcesses lookup(const Flow& flow);
   AttributionStats stats() const;
   // The process as the table knows it now (null if it does not).
@@ -58,6 +72,8 @@ class FlowAttribution {
 
  private:
   void scan(uint64_t now_ns);
+  void sample_resources();
+  std::optional<FlowResources> resources(const ProcessRef& p, const Flow& flow);
 
   Source source_;
   std::unique_ptr<SyscallCapture> capture_;
@@ -69,6 +85,11 @@ class FlowAttribution {
   // Epoch minus boot clock (packets carry epoch times, events boot-clock ones).
   int64_t epoch_offset_ns_ = event_clock_to_epoch_offset_ns();
   uint64_t last_scan_ns_ = 0;
+  ResourceSampler resources_;
+  uint64_t last_sample_us_ = 0;
+  std::vector<ExitTotals> exits_;      // applied after the socket events of the same drain
+  std::vector<uint32_t> exit_pids_;
+  std::vector<uint32_t> owners_;       // scratch
 };
 
 }  // namespace vedetta

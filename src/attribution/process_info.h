@@ -16,10 +16,13 @@ struct ProcessInfo {
   std::string exe;         // program path given to execve, or /proc/PID/exe
   std::string cmdline;     // arguments joined by spaces
   std::string parent_comm;
-  std::string cgroup;        // see CgroupInfo (attribution/cgroup.h)
+  std::string cgroup;        // see CgroupInfo (common/cgroup.h)
   std::string container_id;
   uint64_t exec_ns = 0;    // when the program image started (boot clock), 0 = before vedetta
   bool exited = false;
+  // Made from a socket event's pid and comm alone: the process's fork/exec
+  // events (read from another ring buffer) had not been applied yet.
+  bool placeholder = false;
 };
 
 using ProcessRef = std::shared_ptr<const ProcessInfo>;

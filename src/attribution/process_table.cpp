@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "attribution/cgroup.h"
+#include "common/cgroup.h"
 #include "common/proc_files.h"
 
 namespace vedetta {
@@ -82,6 +82,7 @@ ProcessRef ProcessTable::get(uint32_t pid, const char* comm_hint) {
   auto info = std::make_shared<ProcessInfo>();
   info->pid = pid;
   if (comm_hint) info->comm = fixed_string(comm_hint, 16);
+  info->placeholder = true;
   ProcessRef ref = info;
   by_pid_[pid] = {ref, 0};
   return ref;
@@ -93,6 +94,7 @@ void ProcessTable::on_process_event(const vedetta_process_event& e) {
       if (e.child_tgid == e.tgid) return;  // a new thread of the same process
       ProcessRef parent = get(e.tgid, e.comm);
       auto child = std::make_shared<ProcessInfo>(*parent);
+      child->placeholder = parent->placeholder;
       child->pid = e.child_tgid;
       child->ppid = e.tgid;
       child->parent_comm = parent->comm;
@@ -105,6 +107,7 @@ void ProcessTable::on_process_event(const vedetta_process_event& e) {
       auto now = std::make_shared<ProcessInfo>(*before);
       now->comm = fixed_string(e.comm, sizeof e.comm);
       now->exe = fixed_string(e.filename, sizeof e.filename);
+      now->placeholder = false;
       now->cmdline = join_args(e.args, e.args_len < sizeof e.args ? e.args_len : sizeof e.args);
       now->uid = e.uid;
       now->ppid = e.ppid;

@@ -143,10 +143,20 @@ void SocketMap::on_syscall_event(const vedetta_syscall_event& e) {
   record(k, e, false);
 }
 
+// A socket event read before its process's fork/exec events (two ring
+// buffers) left a placeholder: the process as those events describe it.
+void SocketMap::complete(SocketOwner& o) {
+  if (!o.process || !o.process->placeholder) return;
+  ProcessRef known = processes_.find(o.process->pid);
+  if (known && !known->placeholder) o.process = std::move(known);
+}
+
 const SocketOwner* SocketMap::lookup(const Key& key, uint64_t at_ns) {
   auto it = sockets_.find(key);
   if (it == sockets_.end()) return nullptr;
-  const SocketOwner& o = it->second;
+  SocketOwner& o = it->second;
+  complete(o);
+  for (SocketOwner& e : o.earlier) complete(e);
   // The flow started before this socket's first call: an earlier socket
   // with the same tuple, closed after the flow started, carried it.
   if (at_ns && o.first_ns > at_ns + kStartSlackNs)
@@ -183,6 +193,11 @@ void SocketMap::expire(uint64_t now_ns, uint64_t keep_ns) {
     if (it->second.closed && it->second.last_ns + keep_ns < now_ns) it = sockets_.erase(it);
     else ++it;
   }
+}
+
+void SocketMap::open_owners(std::vector<uint32_t>& out) const {
+  for (const auto& [key, owner] : sockets_)
+    if (!owner.closed && owner.process) out.push_back(owner.process->pid);
 }
 
 SocketMapStats SocketMap::stats() const {

@@ -62,6 +62,8 @@ class SocketMap {
   const SocketOwner* find(uint8_t l4_proto, const Endpoint& local, const Endpoint& remote,
                           uint32_t netns = 0, uint64_t at_ns = 0);
 
+  // Pids of the processes holding an open socket (one entry per socket).
+  void open_owners(std::vector<uint32_t>& out) const;
   // Drops closed sockets idle for longer than `keep_ns`.
   void expire(uint64_t now_ns, uint64_t keep_ns);
   SocketMapStats stats() const;
@@ -81,6 +83,7 @@ class SocketMap {
   void close_key(const Key& key, uint64_t ts_ns);
   void note_namespace(uint32_t netns);
   const SocketOwner* lookup(const Key& key, uint64_t at_ns);
+  void complete(SocketOwner& o);
   static constexpr size_t kEarlierKept = 4;
   // Packet and event clocks are read apart: a socket's first call may come
   // a little after the flow's first packet (the SYN is sent inside connect).

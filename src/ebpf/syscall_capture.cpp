@@ -3,7 +3,9 @@
 #include <bpf/libbpf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "common/user_error.h"
@@ -19,15 +21,31 @@ int quiet_libbpf(enum libbpf_print_level level, const char* fmt, va_list args) {
 
 std::string why_bpf_failed(int err) {
   if (geteuid() != 0)
-    return "eBPF needs root (or CAP_BPF + CAP_PERFMON): run as root; reading .scap files with "
-           "-r works without it";
+    return "eBPF needs root (or CAP_BPF + CAP_PERFMON): run as root";
   if (err == -EPERM || err == EPERM) return "the kernel refused to load BPF programs (EPERM)";
   return std::string("loading the BPF programs failed: ") + strerror(err < 0 ? -err : err);
+}
+
+// Root, CAP_SYS_ADMIN, or CAP_BPF with CAP_PERFMON (from CapEff): checked
+// before libbpf tries, so that a user reads one line, not libbpf's warnings.
+bool may_load_tracing_bpf() {
+  if (geteuid() == 0) return true;
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return true;  // cannot tell: let the kernel decide
+  char line[256];
+  unsigned long long effective = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "CapEff: %llx", &effective) == 1) break;
+  std::fclose(f);
+  constexpr int kSysAdmin = 21, kPerfmon = 38, kBpf = 39;
+  auto has = [&](int cap) { return (effective >> cap) & 1ULL; };
+  return has(kSysAdmin) || (has(kBpf) && has(kPerfmon));
 }
 
 }  // namespace
 
 std::unique_ptr<SyscallCapture> SyscallCapture::open(const SyscallCaptureOptions& options) {
+  if (!may_load_tracing_bpf()) throw UserError(why_bpf_failed(EPERM));
   libbpf_set_print(quiet_libbpf);
   std::unique_ptr<SyscallCapture> c(new SyscallCapture());
   c->skel_ = syscall_events_bpf__open();
@@ -35,13 +53,28 @@ std::unique_ptr<SyscallCapture> SyscallCapture::open(const SyscallCaptureOptions
   int err = syscall_events_bpf__load(c->skel_);
   if (err) throw UserError(why_bpf_failed(err));
 
-  uint8_t on = 1;
   for (int nr : options.syscalls) {
     if (nr < 0 || nr >= VEDETTA_MAX_SYSCALLS) continue;
     uint32_t key = static_cast<uint32_t>(nr);
+    bool always = std::find(options.always.begin(), options.always.end(), nr) != options.always.end();
+    uint8_t on = always ? VEDETTA_SELECTED_ALWAYS : VEDETTA_SELECTED;
     bpf_map__update_elem(c->skel_->maps.selected, &key, sizeof key, &on, sizeof on, BPF_ANY);
   }
+  if (options.only_pids.size() > VEDETTA_FILTER_MAX || options.only_comms.size() > VEDETTA_FILTER_MAX)
+    throw UserError("a filter may name at most 1024 pids and 1024 process names");
+  uint8_t yes = 1;
+  for (uint32_t pid : options.only_pids)
+    bpf_map__update_elem(c->skel_->maps.pid_filter, &pid, sizeof pid, &yes, sizeof yes, BPF_ANY);
+  for (const std::string& comm : options.only_comms) {
+    char key[VEDETTA_COMM_LEN] = {};
+    std::memcpy(key, comm.data(), std::min(comm.size(), sizeof key - 1));
+    bpf_map__update_elem(c->skel_->maps.comm_filter, key, sizeof key, &yes, sizeof yes, BPF_ANY);
+  }
   vedetta_capture_config cfg{};
+  cfg.lean = options.lean;
+  cfg.ip_sockets_only = options.ip_sockets_only;
+  cfg.filter_pids = !options.only_pids.empty();
+  cfg.filter_comms = !options.only_comms.empty();
   cfg.ignore_tgid = options.include_self ? 0 : static_cast<uint32_t>(getpid());
   cfg.only_tgid = options.only_pid;
   cfg.snaplen = options.snaplen > VEDETTA_SNAP_MAX ? VEDETTA_SNAP_MAX : options.snaplen;
@@ -109,6 +142,13 @@ SyscallCaptureDrops SyscallCapture::drops() const {
   d.process_ringbuf_full = per_cpu_sum(skel_->maps.drops, VEDETTA_DROP_PROCESS_RINGBUF_FULL);
   return d;
 }
+
+uint64_t SyscallCapture::lean_repeated_io() const {
+  return per_cpu_sum(skel_->maps.lean, VEDETTA_LEAN_REPEATED_IO);
+}
+uint64_t SyscallCapture::lean_other() const { return per_cpu_sum(skel_->maps.lean, VEDETTA_LEAN_OTHER); }
+
+uint64_t SyscallCapture::filtered_in_kernel() const { return per_cpu_sum(skel_->maps.filtered, 0); }
 
 SyscallCaptureIoUring SyscallCapture::io_uring() const {
   SyscallCaptureIoUring u;

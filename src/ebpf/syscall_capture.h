@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "ebpf/syscall_event.h"
@@ -17,9 +18,23 @@ namespace vedetta {
 
 struct SyscallCaptureOptions {
   std::vector<int> syscalls;  // numbers to report (x86-64)
+  // Of those, the ones reported for every process whatever only_pids and
+  // only_comms say (they keep user space's thread and fd tables true).
+  std::vector<int> always;
+  // A filter's pids (thread-group ids) and comms, decided in the kernel; empty
+  // = any. Comms are compared on their first 15 bytes. At most 1024 each.
+  std::vector<uint32_t> only_pids;
+  std::vector<std::string> only_comms;
   uint32_t only_pid = 0;      // 0 = every process
   bool include_self = false;  // vedetta's own calls are left out by default
   uint32_t snaplen = 80;      // bytes of I/O data copied (sysdig -s), at most 255
+  // For attribution: no enter events but close's, closes of IP sockets only,
+  // and a send/receive only the first time a process uses a socket with a
+  // peer (an LRU map in the kernel). SyscallCapture::lean_left_out() counts.
+  bool lean = false;
+  // Agent mode: only calls on IPv4/IPv6 sockets reach user space
+  // (lean_other() counts the rest).
+  bool ip_sockets_only = false;
 };
 
 struct SyscallCaptureDrops {
@@ -48,6 +63,12 @@ class SyscallCapture {
   int poll(int timeout_ms, const Handler& handler, const ProcessHandler& on_process = {});
   SyscallCaptureDrops drops() const;
   SyscallCaptureIoUring io_uring() const;
+  // Enter and exit events the pid/comm filters left out in the kernel.
+  uint64_t filtered_in_kernel() const;
+  // Events the lean mode left out: repeated send/receive calls, and others
+  // (enter events, closes of files and pipes).
+  uint64_t lean_repeated_io() const;
+  uint64_t lean_other() const;
 
  private:
   SyscallCapture() = default;

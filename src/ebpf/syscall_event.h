@@ -51,7 +51,7 @@ struct vedetta_syscall_event {
   __u32 syscall;   /* number (x86-64) */
   __u16 cpu;
   __u8 exit;       /* 0 = entry, 1 = exit */
-  __u8 pad;
+  __u8 sock_is_out; /* splice exit: `sock` is the out fd (args[2]), the in fd being no socket */
   __s64 ret;       /* return value (exit only) */
   __u64 args[6];   /* raw arguments (entry and exit) */
   char comm[16];
@@ -106,6 +106,30 @@ struct vedetta_capture_config {
   __u32 ignore_tgid; /* vedetta itself: its own calls are left out */
   __u32 only_tgid;   /* 0 = every process */
   __u32 snaplen;     /* bytes of I/O data to copy (<= VEDETTA_SNAP_MAX) */
+  /* A filter's pids / comms (maps pid_filter, comm_filter) apply: calls
+     selected with VEDETTA_SELECTED_ALWAYS pass anyway. */
+  __u8 filter_pids;
+  __u8 filter_comms;
+  /* Attribution needs only who owns each socket: enter events only for
+     close, close only of IP sockets, and send/receive exits only the first
+     time a process uses a socket with a peer (LRU map io_seen). */
+  __u8 lean;
+  /* Agent mode (probe --events-only) wants only calls on IPv4/IPv6 sockets:
+     the others are left in the kernel (counted as lean "other"). */
+  __u8 ip_sockets_only;
 };
+
+/* Events the lean mode left out in the kernel (counters map `lean`). */
+enum vedetta_lean_counter {
+  VEDETTA_LEAN_REPEATED_IO = 0, /* a process's send/receive on a socket and peer seen before */
+  VEDETTA_LEAN_OTHER = 1,       /* enter events, closes of non-sockets */
+  VEDETTA_LEAN_COUNTERS = 2,
+};
+
+/* Values of the `selected` map. */
+#define VEDETTA_SELECTED 1        /* reported if the pid/comm filters allow */
+#define VEDETTA_SELECTED_ALWAYS 2 /* reported for every process (keeps fd tables true) */
+#define VEDETTA_FILTER_MAX 1024   /* pids or comms a filter may list */
+#define VEDETTA_COMM_LEN 16
 
 #endif

@@ -141,7 +141,7 @@ enum {
   NR_recvfrom = 45, NR_sendmsg = 46, NR_recvmsg = 47, NR_shutdown = 48, NR_bind = 49,
   NR_listen = 50, NR_socketpair = 53, NR_fcntl = 72, NR_openat = 257, NR_accept4 = 288,
   NR_dup3 = 292, NR_pipe2 = 293, NR_recvmmsg = 299, NR_sendmmsg = 307, NR_io_uring_enter = 426,
-  NR_openat2 = 437,
+  NR_openat2 = 437, NR_splice = 275,
 };
 // The calls that fork and exec: the process events say which one it was.
 enum { NR_clone = 56, NR_fork = 57, NR_vfork = 58, NR_execve = 59, NR_execveat = 322,
@@ -166,6 +166,63 @@ struct {
   __type(key, __u32);
   __type(value, struct vedetta_capture_config);
 } config SEC(".maps");
+
+// Lean mode (attribution): which process used which socket with which peer.
+struct io_seen_key {
+  __u64 inode;
+  __u32 tgid;
+  __u16 remote_port;
+  __u16 pad;
+  __u8 remote_addr[16];
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 65536);
+  __type(key, struct io_seen_key);
+  __type(value, __u8);
+} io_seen SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, VEDETTA_LEAN_COUNTERS);
+  __type(key, __u32);
+  __type(value, __u64);
+} lean SEC(".maps");
+
+static __always_inline void count_lean(__u32 reason) {
+  __u64* n = bpf_map_lookup_elem(&lean, &reason);
+  if (n) *n += 1;  // per CPU: no atomics needed
+}
+
+// Events a filter's pids or comms left out here (per CPU; one slot).
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, __u64);
+} filtered SEC(".maps");
+
+static __always_inline void count_filtered(void) {
+  __u32 zero = 0;
+  __u64* n = bpf_map_lookup_elem(&filtered, &zero);
+  if (n) *n += 1;  // per CPU: no atomics needed
+}
+
+// The pids (thread-group ids) and comms a filter allows, when config says so.
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, VEDETTA_FILTER_MAX);
+  __type(key, __u32);
+  __type(value, __u8);
+} pid_filter SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, VEDETTA_FILTER_MAX);
+  __type(key, char[VEDETTA_COMM_LEN]);
+  __type(value, __u8);
+} comm_filter SEC(".maps");
 
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -195,6 +252,19 @@ static __always_inline struct vedetta_capture_config* wanted(__u32 nr, __u32 tgi
   if (!c) return 0;
   if (c->ignore_tgid && c->ignore_tgid == tgid) return 0;
   if (c->only_tgid && c->only_tgid != tgid) return 0;
+  if (*on == VEDETTA_SELECTED_ALWAYS) return c;  // keeps user space's fd tables true
+  if (c->filter_pids && !bpf_map_lookup_elem(&pid_filter, &tgid)) {
+    count_filtered();
+    return 0;
+  }
+  if (c->filter_comms) {
+    char comm[VEDETTA_COMM_LEN] = {};
+    bpf_get_current_comm(comm, sizeof comm);  // NUL-padded, as the map keys are
+    if (!bpf_map_lookup_elem(&comm_filter, comm)) {
+      count_filtered();
+      return 0;
+    }
+  }
   return c;
 }
 
@@ -224,7 +294,7 @@ static __always_inline void fill_common(struct vedetta_syscall_event* e, __u32 n
   e->tid = (__u32)id;
   e->syscall = nr;
   e->cpu = (__u16)bpf_get_smp_processor_id();
-  e->pad = 0;
+  e->sock_is_out = 0;
   e->ret = 0;
   e->snap_len = 0;
   e->io_size = 0;
@@ -408,6 +478,16 @@ static __always_inline void count_io_uring(__u64 to_submit) {
   if (n) *n += to_submit;
 }
 
+// Agent mode: a call on anything but an IPv4/IPv6 socket goes no further
+// (discarded, counted); true when the event is wanted.
+static __always_inline int ip_socket_wanted(struct vedetta_capture_config* c,
+                                            struct vedetta_syscall_event* e) {
+  if (!c->ip_sockets_only || e->sock.family == AF_INET || e->sock.family == AF_INET6) return 1;
+  bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+  count_lean(VEDETTA_LEAN_OTHER);
+  return 0;
+}
+
 SEC("raw_tracepoint/sys_enter")
 int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
   __u32 nr = (__u32)ctx->args[1];
@@ -416,6 +496,10 @@ int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
   if (!c) return 0;
   if (nr == NR_io_uring_enter) {
     count_io_uring(BPF_CORE_READ((struct pt_regs*)ctx->args[0], si));
+    return 0;
+  }
+  if (c->lean && nr != NR_close) {  // attribution reads exits, and close's enter
+    count_lean(VEDETTA_LEAN_OTHER);
     return 0;
   }
   struct vedetta_syscall_event* e = reserve();
@@ -430,6 +514,7 @@ int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
       describe_fd(e, (long)e->args[0]);
       break;
   }
+  if (!ip_socket_wanted(c, e)) return 0;
   // What is sent is in the caller's buffers now; what is read, at exit.
   switch (nr) {
     case NR_write: case NR_sendto:
@@ -449,6 +534,11 @@ int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
       break;
   }
   if (nr == NR_sendto && e->sock.family) peer_from_user(e, (const void*)e->args[4]);
+  if (c->lean && e->sock.family != AF_INET && e->sock.family != AF_INET6) {
+    bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);  // a file or pipe closing
+    count_lean(VEDETTA_LEAN_OTHER);
+    return 0;
+  }
   bpf_ringbuf_submit(e, wakeup_flags(&events));
   return 0;
 }
@@ -484,9 +574,17 @@ int on_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
       }
       break;
     }
+    case NR_splice:  // in (args[0]) and out (args[2]) fds: the socket among them
+      describe_fd(e, (long)e->args[0]);
+      if (!e->sock.family) {
+        describe_fd(e, (long)e->args[2]);
+        e->sock_is_out = e->sock.family != 0;
+      }
+      break;
     default:
       describe_fd(e, (long)e->args[0]);
   }
+  if (!ip_socket_wanted(c, e)) return 0;
   switch (nr) {
     case NR_read: case NR_recvfrom:
       if (e->ret > 0) copy_snap(e, c, (const void*)e->args[1], e->ret);
@@ -539,6 +637,21 @@ int on_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
     struct user_msghdr m = {};
     if (bpf_probe_read_user(&m, sizeof(m), (const void*)e->args[1]) == 0 && m.msg_name)
       peer_from_user(e, m.msg_name);
+  }
+  if (c->lean && (nr == NR_sendto || nr == NR_recvfrom || nr == NR_sendmsg || nr == NR_recvmsg)) {
+    // Only the first use of a socket with a peer by a process says who owns it.
+    struct io_seen_key k = {};
+    k.inode = e->sock.inode;
+    k.tgid = e->tgid;
+    k.remote_port = e->sock.remote_port;
+    __builtin_memcpy(k.remote_addr, e->sock.remote_addr, sizeof(k.remote_addr));
+    if (e->ret < 0 || bpf_map_lookup_elem(&io_seen, &k)) {
+      bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+      count_lean(VEDETTA_LEAN_REPEATED_IO);
+      return 0;
+    }
+    __u8 one = 1;
+    bpf_map_update_elem(&io_seen, &k, &one, BPF_ANY);
   }
   bpf_ringbuf_submit(e, wakeup_flags(&events));
   return 0;

@@ -59,6 +59,7 @@ struct ThreadEntry {
   std::string args;  // NUL-separated
   uint32_t uid = 0, gid = 0;
   uint32_t flags = 0;  // kCloneFiles: shares the main thread's fds
+  std::string container_id;  // 12 hex digits, empty on the host (sysdig's container.id)
   std::vector<FdEntry> fds;
 };
 

@@ -16,16 +16,6 @@ namespace {
 using filter::FieldId;
 using filter::FieldValue;
 
-// Index of the parameter called `name`, or -1.
-int param_index(const Event& e, std::string_view name) {
-  const EventInfo* info = event_info(e.type);
-  if (!info) return -1;
-  size_t n = std::min(info->params.size(), e.param_count());
-  for (size_t i = 0; i < n; ++i)
-    if (info->params[i].name == name) return static_cast<int>(i);
-  return -1;
-}
-
 // The result of an exit event: its first parameter when that is a result.
 std::optional<int64_t> result_of(const Event& e) {
   if (is_enter(e.type)) return std::nullopt;
@@ -345,9 +335,9 @@ const ThreadInfo* EventFields::main_thread(const ThreadInfo* th) const {
 FieldValue EventFields::process_field(const filter::FieldRef& field) const {
   const Event& e = *event_;
   if (field.info->id == FieldId::ThreadTid) return FieldValue::number(e.tid);
-  if (field.info->id == FieldId::ContainerId || field.info->id == FieldId::ContainerName)
-    return FieldValue::string("host");  // container metadata is not tracked by events yet
   const ThreadInfo* th = thread_;
+  if (field.info->id == FieldId::ContainerId)  // from the cgroups, as sysdig does
+    return FieldValue::string(!th || th->container_id.empty() ? "host" : th->container_id);
   if (!th) return {};
   switch (field.info->id) {
     case FieldId::ProcName:

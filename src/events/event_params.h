@@ -5,8 +5,11 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <algorithm>
 
 #include "events/event.h"
+#include "events/event_table.h"
 
 namespace vedetta::events {
 
@@ -23,6 +26,16 @@ inline std::string param_str(const Event& e, size_t i) {
   if (b.empty()) return {};
   const char* p = reinterpret_cast<const char*>(b.data());
   return std::string(p, strnlen(p, b.size()));
+}
+
+// Index of the parameter called `name` in this event, or -1.
+inline int param_index(const Event& e, std::string_view name) {
+  const EventInfo* info = event_info(e.type);
+  if (!info) return -1;
+  size_t n = std::min(info->params.size(), e.param_count());
+  for (size_t i = 0; i < n; ++i)
+    if (info->params[i].name == name) return static_cast<int>(i);
+  return -1;
 }
 
 // A parameter's bytes as they are (NUL-separated lists such as args).

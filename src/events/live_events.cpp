@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "common/proc_files.h"
 #include "events/live_params.h"
 #include "events/live_syscall_params.h"
 #include "events/native_flags.h"
@@ -15,6 +16,26 @@
 
 namespace vedetta::events {
 namespace {
+
+// /proc/PID/cgroup ("4:cpuset,cpu:/docker/ID" lines) as the "cgroups"
+// parameter sysdig writes: "cpuset,cpu=/docker/ID", NUL-separated.
+std::string cgroups_param(const std::string& proc_cgroup) {
+  std::string out;
+  size_t start = 0;
+  while (start < proc_cgroup.size()) {
+    size_t end = proc_cgroup.find('\n', start);
+    if (end == std::string::npos) end = proc_cgroup.size();
+    std::string line = proc_cgroup.substr(start, end - start);
+    size_t c1 = line.find(':'), c2 = c1 == std::string::npos ? c1 : line.find(':', c1 + 1);
+    if (c2 != std::string::npos) {
+      std::string controllers = line.substr(c1 + 1, c2 - c1 - 1);
+      out += (controllers.empty() ? "unified" : controllers) + "=" + line.substr(c2 + 1);
+      out += '\0';
+    }
+    start = end + 1;
+  }
+  return out;
+}
 
 // PPME_* ids of the process events (event_table_spec.inc: line k holds ids
 // 2k and 2k+1); syscall events: live_syscall_params.cpp.
@@ -130,6 +151,13 @@ std::vector<int> LiveEvents::syscalls() {
   return syscalls_for([](std::string_view) { return true; });
 }
 
+std::vector<int> LiveEvents::state_syscalls() {
+  std::vector<int> out;
+  for (const auto& c : kCaptured)
+    if (c.keeps_state) out.push_back(c.nr);
+  return out;
+}
+
 std::vector<int> LiveEvents::syscalls_for(const std::function<bool(std::string_view)>& allowed) {
   std::vector<int> out;
   for (const auto& c : kCaptured)
@@ -192,6 +220,12 @@ void LiveEvents::add(const vedetta_syscall_event& k) {
 
 void LiveEvents::add(const vedetta_process_event& k) {
   ++counters_.process_events;
+  // A runtime moves a container's first process into its groups before the
+  // exec: read them now, while the process most likely still runs (the
+  // event is converted later, in time order).
+  if (k.kind == VEDETTA_PROCESS_EXEC)
+    exec_groups_[{k.tgid, k.ts_ns}] =
+        cgroups_param(read_text_file("/proc/" + std::to_string(k.tgid) + "/cgroup"));
   buffer_.emplace(Key{k.ts_ns, ++arrivals_}, k);
 }
 
@@ -425,7 +459,13 @@ void LiveEvents::convert(const vedetta_process_event& k, const Sink& sink) {
       p.num<uint32_t>(0);  // vm_rss
       p.num<uint32_t>(0);  // vm_swap
       p.str(comm);
-      p.empty();           // cgroups
+      // Read when the event arrived (add); gone already: empty, the parent's stay.
+      std::string groups;
+      if (auto g = exec_groups_.find({k.tgid, k.ts_ns}); g != exec_groups_.end()) {
+        groups = std::move(g->second);
+        exec_groups_.erase(g);
+      }
+      p.raw(groups.data(), groups.size());  // cgroups
       p.empty();           // env
       p.num<int32_t>(0);   // tty
       p.num<int64_t>(0);   // pgid

@@ -48,6 +48,9 @@ class LiveEvents {
   // that keeps the thread and fd tables true (socket, connect, accept,
   // close...), which must reach user space whatever the filter.
   static std::vector<int> syscalls_for(const std::function<bool(std::string_view)>& allowed);
+  // Those that keep the tables true: reported for every process whatever a
+  // filter's pids and names (SyscallCaptureOptions::always).
+  static std::vector<int> state_syscalls();
 
   // Remembers each process's exe and arguments (clone events repeat them).
   void seed(const CaptureMetadata& metadata);
@@ -83,6 +86,8 @@ class LiveEvents {
   uint64_t arrivals_ = 0;
   std::unordered_map<uint32_t, Key> pending_enter_;  // tid -> its last enter in buffer_
   std::unordered_map<int64_t, ProcInfo> procs_;
+  // The groups of each exec, read when its event arrived: (tgid, ts) -> param.
+  std::map<std::pair<uint32_t, uint64_t>, std::string> exec_groups_;
   Event event_;
   LiveCounters counters_;
 };

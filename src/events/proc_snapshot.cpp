@@ -14,7 +14,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/cgroup.h"
 #include "common/proc_files.h"
+#include "events/thread_table.h"
 #include "events/socket_names.h"
 
 namespace vedetta::events {
@@ -218,6 +220,7 @@ CaptureMetadata read_proc_snapshot(const std::string& proc_root) {
     if (proc.exe.empty()) proc.exe = proc.exepath;  // kernel threads have no cmdline
     proc.uid = status_number(status, "\nUid:");
     proc.gid = status_number(status, "\nGid:");
+    proc.container_id = container_of(read_process_cgroup(static_cast<uint32_t>(pid), proc_root));
     std::vector<FdEntry> fds = read_fds(pid_dir, sockets);
     for (const auto& tid_text : numeric_entries(pid_dir + "/task")) {
       ThreadEntry t = proc;

@@ -125,6 +125,12 @@ void StateTracker::on_clone_exit(const Event& e, ThreadInfo* caller, size_t comm
   // Old versions carry no comm: sysdig then names the thread after the exe as given.
   child.comm = (comm_idx && e.param_count() > comm_idx) ? param_str(e, comm_idx) : child.exe;
   child.cwd = with_slash(param_str(e, 6));
+  // The child's groups when the event lists them, else its parent's.
+  int cg = param_index(e, "cgroups");
+  if (cg >= 0 && !e.param(static_cast<size_t>(cg)).empty())
+    child.container_id = container_of_cgroups_param(param_bytes(e, static_cast<size_t>(cg)));
+  else if (parent)
+    child.container_id = parent->container_id;
   if (flags_idx == 15 && e.param_count() > 17) {  // layouts with flags carry uid, gid next
     child.uid = param_num<uint32_t>(e, 16);
     child.gid = param_num<uint32_t>(e, 17);
@@ -148,6 +154,8 @@ void StateTracker::on_execve_exit(const Event& e, ThreadInfo& th, size_t comm_id
   th.ptid = param_num<int64_t>(e, 5);
   std::string cwd = param_str(e, 6);
   if (!cwd.empty()) th.cwd = with_slash(cwd);
+  if (int cg = param_index(e, "cgroups"); cg >= 0 && !e.param(static_cast<size_t>(cg)).empty())
+    th.container_id = container_of_cgroups_param(param_bytes(e, static_cast<size_t>(cg)));
 }
 
 void StateTracker::on_fd_created(const Event& e, ThreadInfo& th) {

@@ -59,6 +59,7 @@ void ThreadTable::seed(const CaptureMetadata& metadata) {
       th.comm = t.comm;
       th.exe = t.exe;
       th.args = t.args;
+      th.container_id = t.container_id;
       th.cwd = t.cwd;
       if (th.cwd.empty() || th.cwd.back() != '/') th.cwd += '/';
       th.uid = t.uid;
@@ -92,6 +93,33 @@ const FdInfo* ThreadTable::find_fd(int64_t tid, int64_t fd) const {
   if (!th) return nullptr;
   auto it = th->fds->find(fd);
   return it == th->fds->end() ? nullptr : &it->second;
+}
+
+std::string container_of(const CgroupInfo& cgroup) {
+  const std::string& id = cgroup.container_id;
+  bool hex12 = id.size() == 12 &&
+               id.find_first_not_of("0123456789abcdef") == std::string::npos;
+  return hex12 ? id : "";
+}
+
+std::string container_of_cgroups_param(std::string_view param) {
+  std::string lines;  // as /proc/PID/cgroup writes them: "1:controller:path"
+  size_t start = 0;
+  while (start < param.size()) {
+    size_t end = param.find('\0', start);
+    if (end == std::string_view::npos) end = param.size();
+    std::string_view entry = param.substr(start, end - start);
+    size_t eq = entry.find('=');
+    if (eq != std::string_view::npos) {
+      lines += "1:";
+      lines += entry.substr(0, eq);
+      lines += ':';
+      lines += entry.substr(eq + 1);
+      lines += '\n';
+    }
+    start = end + 1;
+  }
+  return container_of(parse_proc_cgroup(lines));
 }
 
 char fd_type_char(FdType type) {

@@ -6,8 +6,10 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
+#include "common/cgroup.h"
 #include "events/capture_metadata.h"
 #include "events/event.h"
 
@@ -37,6 +39,7 @@ struct ThreadInfo {
   int64_t tid = 0, pid = 0, ptid = -1;  // ptid -1: parent unknown
   std::string comm, exe, cwd;  // cwd ends with '/'
   std::string args;            // NUL-separated, as execve gives them (proc.args)
+  std::string container_id;    // 12 hex digits; empty on the host
   uint32_t uid = UINT32_MAX, gid = UINT32_MAX;  // unknown until a list or clone says
   std::shared_ptr<FdTable> fds;
   Event last_enter;  // parameters of the pending enter event
@@ -65,6 +68,14 @@ class ThreadTable {
   std::unordered_map<int64_t, ThreadInfo> threads_;
   std::map<uint32_t, std::string> users_, groups_;
 };
+
+// sysdig's container.id for a cgroup: a docker/containerd/CRI-O/podman id
+// (12 hex digits), or "" for the host (and for groups that are no container).
+std::string container_of(const CgroupInfo& cgroup);
+
+// The container of a clone/execve exit's "cgroups" parameter
+// ("cpuset=/docker/ID" ... NUL-separated), "" on the host.
+std::string container_of_cgroups_param(std::string_view param);
 
 // Kind letter sysdig shows in "<f>": f file, 4/6 IP socket, u unix, p pipe...
 char fd_type_char(FdType type);

@@ -69,6 +69,32 @@ bool has_mac(const Flow& f) {
   {SIDE "_PROC_CGROUP", ID_CGROUP, "Control group of that process (from /proc/PID/cgroup)",    \
    [](const E& e, W& w) { if (e.member && !e.member->cgroup.empty()) w.text(e.member->cgroup); }}
 
+// Percent as ntop encodes it: hundredths of a percent, rounded.
+uint64_t centi_percent(double pct) { return static_cast<uint64_t>(pct * 100 + 0.5); }
+
+// What the process at one end used while the flow was active (see
+// docs/probe.md for the formulas). I/O wait says "n/a" when the process is
+// known but delay accounting does not cover it.
+#define RESOURCE_FIELDS(SIDE, member, ID_ACTUAL, ID_PEAK, ID_CPU, ID_FAULTS, ID_IOWAIT, ID_CPU_NS, ID_MINOR, ID_MAJOR) \
+  {SIDE "_PROC_ACTUAL_MEMORY", ID_ACTUAL, "Resident memory of that process at the end of the flow, KB", \
+   [](const E& e, W& w) { if (e.member && e.member->has_memory) w.number(e.member->actual_kb); }}, \
+  {SIDE "_PROC_PEAK_MEMORY", ID_PEAK, "Largest resident memory of that process during the flow, KB", \
+   [](const E& e, W& w) { if (e.member && e.member->has_memory) w.number(e.member->peak_kb); }}, \
+  {SIDE "_PROC_AVERAGE_CPU_LOAD", ID_CPU, "CPU time of that process during the flow / duration, % x 100", \
+   [](const E& e, W& w) { if (e.member && e.member->has_cpu_load) w.number(centi_percent(e.member->cpu_load_pct)); }}, \
+  {SIDE "_PROC_NUM_PAGE_FAULTS", ID_FAULTS, "Page faults of that process during the flow (minor + major)", \
+   [](const E& e, W& w) { if (e.member) w.number(e.member->min_flt + e.member->maj_flt); }}, \
+  {SIDE "_PROC_PCTG_IOWAIT", ID_IOWAIT, "Block I/O delay of that process during the flow / duration, % x 100", \
+   [](const E& e, W& w) { \
+     if (e.member && e.member->has_iowait) w.number(centi_percent(e.member->iowait_pct)); \
+     else if (e.member && e.member->has_cpu_load) w.text("n/a"); }}, \
+  {SIDE "_PROC_CPU_NS", ID_CPU_NS, "CPU time of that process during the flow, ns", \
+   [](const E& e, W& w) { if (e.member) w.number(e.member->cpu_ns); }}, \
+  {SIDE "_PROC_MINOR_FAULTS", ID_MINOR, "Minor page faults of that process during the flow", \
+   [](const E& e, W& w) { if (e.member) w.number(e.member->min_flt); }}, \
+  {SIDE "_PROC_MAJOR_FAULTS", ID_MAJOR, "Major page faults (read from disk) during the flow", \
+   [](const E& e, W& w) { if (e.member) w.number(e.member->maj_flt); }}
+
 const std::vector<FieldDef> kFields = {
     {"FLOW_ID", 148, "Flow identifier, unique for the run",
      [](const E& e, W& w) { w.number(e.flow.id); }},
@@ -169,7 +195,9 @@ const std::vector<FieldDef> kFields = {
     {"TUNNEL", own(13), "Tunnel the flow was carried in: GTP, TZSP, CAPWAP",
      [](const E& e, W& w) { if (e.flow.tunnel != Tunnel::kNone) w.text(tunnel_name(e.flow.tunnel)); }},
     PROCESS_FIELDS("SRC", client_process, 57640, 57641, 57844, 57845, 57846, 57897, 58028, own(14), 58030, own(16)),
+    RESOURCE_FIELDS("SRC", client_resources, 57855, 57856, 57857, 57858, 57865, own(18), own(19), own(20)),
     PROCESS_FIELDS("DST", server_process, 57847, 57848, 57849, 57850, 57851, 57898, 58029, own(15), 58031, own(17)),
+    RESOURCE_FIELDS("DST", server_resources, 57859, 57860, 57861, 57862, 57866, own(21), own(22), own(23)),
 };
 
 }  // namespace

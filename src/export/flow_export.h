@@ -1,8 +1,10 @@
 #pragma once
 // A flow at the moment it is exported, as the sinks see it.
 #include <cstdint>
+#include <optional>
 
 #include "attribution/process_info.h"
+#include "attribution/process_resources.h"
 #include "flow/flow.h"
 
 namespace vedetta {
@@ -18,6 +20,8 @@ struct FlowExport {
   // The processes at the client and server ends (null: not local, or not
   // known: attribution off).
   ProcessRef client_process, server_process;
+  // What each used while the flow was active (see attribution/process_resources.h).
+  std::optional<FlowResources> client_resources, server_resources;
 
   // Deltas since the flow's previous export (what IN_/OUT_ counters carry).
   uint64_t delta_in_packets() const { return flow.c2s.packets - flow.exported_c2s.packets; }

@@ -1,8 +1,8 @@
 #pragma once
 // The part of a filter the kernel can decide: per key (event type, pid,
 // comm), either "anything" or a finite set of allowed values. The BPF side
-// drops an event unless every key allows it (later: one BPF hash map per
-// key, or no map for "anything").
+// drops an event unless every key allows it (the event types select the
+// captured calls; pids and comms are BPF hash maps, see src/ebpf).
 //
 // The rule. For a filter F, derive(F) returns constraints C such that every
 // event F accepts satisfies C; C may accept more (userspace still runs F).

@@ -1,5 +1,6 @@
 #include "probe/probe.h"
 
+#include <pcap/dlt.h>
 #include <sys/stat.h>
 
 #include <ctime>
@@ -38,6 +39,39 @@ uint64_t wall_us() {
 }  // namespace
 
 Probe::Probe(ProbeOptions options) : options_(std::move(options)) {
+  if (options_.events_only) open_agent();
+  else open_inputs();
+  dpi_ = std::make_unique<NdpiEngine>(options_.dpi);
+  using Attribution = ProbeOptions::Attribution;
+  if (options_.attribution == Attribution::kOn && !live())
+    throw UserError("--events ebpf attributes live traffic: a capture file is never matched "
+                    "against the processes running now");
+  if (options_.attribution != Attribution::kOff && live()) open_attribution();
+  if (!options_.processes_json.empty() && !attribution_)
+    throw UserError("--processes-json needs process attribution: live interfaces, --events "
+                    "auto, ebpf or poll");
+  if (!options_.processes_json.empty()) check_output_directory(options_.processes_json);
+
+  table_ = std::make_unique<FlowTable>(options_.flows,
+                                       [this](Flow& f, ExportReason r) { on_export(f, r); });
+}
+
+Probe::~Probe() = default;
+
+void Probe::open_agent() {
+  if (!options_.inputs.empty())
+    throw UserError("--events-only builds flows from system calls: it takes no -i");
+  if (!options_.capture.bpf_filter.empty())
+    throw UserError("--events-only: -f filters packets, and agent mode captures none");
+  try {
+    agent_ = std::make_unique<AgentSource>(VEDETTA_SNAP_MAX);
+  } catch (const UserError& e) {
+    throw UserError(std::string("--events-only needs eBPF: ") + e.what());
+  }
+  decoders_.emplace_back(DLT_RAW, options_.decode);
+}
+
+void Probe::open_inputs() {
   if (options_.inputs.empty()) throw UserError("no input: give -i FILE.pcap or -i INTERFACE");
   std::vector<std::unique_ptr<PacketSource>> sources;
   for (const auto& name : options_.inputs) {
@@ -50,37 +84,27 @@ Probe::Probe(ProbeOptions options) : options_(std::move(options)) {
     decoders_.emplace_back(dlt, options_.decode);
   }
   inputs_ = std::make_unique<CaptureGroup>(std::move(sources));
-  dpi_ = std::make_unique<NdpiEngine>(options_.dpi);
-  using Attribution = ProbeOptions::Attribution;
-  if (options_.attribution == Attribution::kOn && inputs_->files())
-    throw UserError("--events ebpf attributes live traffic: a capture file is never matched "
-                    "against the processes running now");
-  if (options_.attribution != Attribution::kOff && !inputs_->files()) open_attribution();
-  if (!options_.processes_json.empty() && !attribution_)
-    throw UserError("--processes-json needs process attribution: live interfaces, --events "
-                    "auto, ebpf or poll");
-  if (!options_.processes_json.empty()) check_output_directory(options_.processes_json);
-
-  table_ = std::make_unique<FlowTable>(options_.flows,
-                                       [this](Flow& f, ExportReason r) { on_export(f, r); });
 }
-
-Probe::~Probe() = default;
 
 void Probe::open_attribution() {
   using Attribution = ProbeOptions::Attribution;
   using Source = FlowAttribution::Source;
+  if (agent_) {  // agent mode's capture has every event attribution needs
+    attribution_ = std::make_unique<FlowAttribution>(Source::kFed, options_.delayacct);
+    agent_->feed(attribution_.get());
+    return;
+  }
   std::string bpf_error;
   if (options_.attribution != Attribution::kPoll) {
     try {
-      attribution_ = std::make_unique<FlowAttribution>(Source::kEbpf);
+      attribution_ = std::make_unique<FlowAttribution>(Source::kEbpf, options_.delayacct);
       return;
     } catch (const UserError& e) {
       if (options_.attribution == Attribution::kOn) throw;
       bpf_error = e.what();
     }
   }
-  attribution_ = std::make_unique<FlowAttribution>(Source::kPoll);
+  attribution_ = std::make_unique<FlowAttribution>(Source::kPoll, options_.delayacct);
   attribution_warning_ =
       "processes found by polling the sockets every second" +
       (bpf_error.empty() ? std::string() : " (no eBPF: " + bpf_error + ")") +
@@ -110,7 +134,7 @@ void Probe::write_processes(bool at_start) {
 
 void Probe::on_export(Flow& f, ExportReason reason) {
   if (reason != ExportReason::kActiveTimeout) dpi_->finish(f);
-  ProcessRef client, server;
+  FlowProcesses p;
   if (attribution_) {
     // The socket events of this flow may still wait in the ring buffer.
     double t = now_s();
@@ -118,17 +142,25 @@ void Probe::on_export(Flow& f, ExportReason reason) {
       drain_attribution();
       last_drain_ = t;
     }
-    FlowProcesses p = attribution_->lookup(f);
-    client = std::move(p.client);
-    server = std::move(p.server);
+    p = attribution_->lookup(f);
   }
   const char* name = "";
   unsigned ifindex = 0;
-  if (f.input_if < inputs_->size()) {
+  if (agent_) {
+    name = AgentSource::kInputName;
+  } else if (f.input_if < inputs_->size()) {
     name = (*inputs_)[f.input_if].name().c_str();
     ifindex = (*inputs_)[f.input_if].ifindex();
   }
-  FlowExport e{f, reason, dpi_.get(), name, ifindex, std::move(client), std::move(server)};
+  FlowExport e{f,
+               reason,
+               dpi_.get(),
+               name,
+               ifindex,
+               std::move(p.client),
+               std::move(p.server),
+               p.client_resources,
+               p.server_resources};
   if (!options_.processes_json.empty()) activity_.on_export(e);
   for (auto& s : sinks_) s->write(e);
   ++counters_.exported;
@@ -151,6 +183,21 @@ void Probe::process(const RawPacket& raw, size_t source) {
   }
 }
 
+CaptureGroup::Next Probe::next_packet(RawPacket& raw, size_t& source) {
+  if (!agent_) return inputs_->next(raw, source);
+  source = 0;
+  return agent_->next(raw) == AgentSource::Next::kPacket ? CaptureGroup::Next::kPacket
+                                                         : CaptureGroup::Next::kIdle;
+}
+
+CaptureStats Probe::capture_stats() const {
+  if (!agent_) return inputs_->total_stats();
+  CaptureStats s;
+  s.received = counters_.packets;
+  s.kernel_dropped = agent_->stats().drops.ringbuf_full;
+  return s;
+}
+
 void Probe::run() {
   started_ = now_s();
   // A first (empty) file now: a directory the user cannot write to is an
@@ -162,13 +209,13 @@ void Probe::run() {
   size_t source = 0;
   uint64_t since_clock_check = 0;
   while (!stop_requested_) {
-    auto r = inputs_->next(raw, source);
+    auto r = next_packet(raw, source);
     if (r == CaptureGroup::Next::kEnd) break;
     if (r == CaptureGroup::Next::kPacket) {
       process(raw, source);
       if (options_.max_packets && counters_.packets >= options_.max_packets) break;
       if (++since_clock_check < 1024) continue;  // read the clock rarely on busy links
-    } else if (!inputs_->files()) {
+    } else if (live()) {
       table_->expire(wall_us());  // a quiet link still ages its flows
     }
     since_clock_check = 0;
@@ -187,6 +234,9 @@ void Probe::run() {
       next_stats = t + options_.stats_interval_s;
     }
   }
+  // Calls still in the reorder window are flows' last bytes.
+  if (agent_)
+    while (agent_->next_remaining(raw)) process(raw, 0);
   if (attribution_) drain_attribution();
   table_->flush(ExportReason::kShutdown);
   for (auto& s : sinks_) s->flush();
@@ -197,6 +247,8 @@ AnomalyCounters Probe::anomalies() const {
   AnomalyCounters total;
   for (const auto& d : decoders_)
     for (size_t i = 0; i < total.counts.size(); ++i) total.counts[i] += d.anomalies().counts[i];
+  // Agent mode's packets hold only the data the kernel copied: cut by design.
+  if (agent_) total.counts[size_t(Anomaly::kSnaplenTruncated)] = 0;
   return total;
 }
 

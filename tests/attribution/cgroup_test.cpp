@@ -1,6 +1,6 @@
 // /proc/PID/cgroup → cgroup path and container id, with the lines the
 // container runtimes really write (cgroupfs and systemd drivers, v1 and v2).
-#include "attribution/cgroup.h"
+#include "common/cgroup.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -73,7 +73,10 @@ def teardown_namespace():
 
 
 class Agent:
-    """One program of ground_truth_agents.py; its JSON lines read on demand."""
+    """One program of ground_truth_agents.py; its JSON lines read on demand.
+    Every agent started is killed at the end (Agent.kill_all), so that a
+    failing case leaves no server waiting for a client."""
+    started = []
 
     def __init__(self, role, *args, ns=None):
         cmd = [PYTHON, AGENTS, role, *map(str, args)]
@@ -81,6 +84,14 @@ class Agent:
             cmd = ["ip", "netns", "exec", ns] + cmd  # ip execs python: same pid
         self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         self.pid = self.p.pid
+        Agent.started.append(self.p)
+
+    @classmethod
+    def kill_all(cls):
+        for p in cls.started:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
 
     def read(self):
         line = self.p.stdout.readline()
@@ -143,16 +154,23 @@ def tcp_cases(short_lived=10):
     cli.wait()
     srv.wait()
     out.append(expect(6, cport, port, cli.pid, PYTHON, srv.pid, PYTHON, "TCP dual-stack listener"))
-    # The same client port reused at once by two successive processes (RST: no TIME_WAIT).
-    srv = Agent("tcp_server", "127.0.0.1", 2)
-    port = srv.read()["port"]
-    first = Agent("tcp_client", "127.0.0.1", port, 0, 0, 1)
-    reused = first.read()["local_port"]
-    first.wait()
-    second = Agent("tcp_client", "127.0.0.1", port, 0, reused, 1)
-    second.read()
-    second.wait()
-    srv.wait()
+    # The same client port reused at once by two successive processes (RST: no
+    # TIME_WAIT). Another program may take the freed port first: try again.
+    for attempt in range(5):
+        srv = Agent("tcp_server", "127.0.0.1", 2)
+        port = srv.read()["port"]
+        first = Agent("tcp_client", "127.0.0.1", port, 0, 0, 1)
+        reused = first.read()["local_port"]
+        first.wait()
+        second = Agent("tcp_client", "127.0.0.1", port, 0, reused, 1)
+        line = second.p.stdout.readline()
+        second.wait()
+        if line:
+            srv.wait()
+            break
+        print(f"port {reused} taken before the second client could bind it: again", flush=True)
+        srv.p.kill()
+        srv.wait()
     out.append(expect(6, reused, port, first.pid, PYTHON, srv.pid, PYTHON, "TCP port reuse, first"))
     out.append(expect(6, reused, port, second.pid, PYTHON, srv.pid, PYTHON, "TCP port reuse, second"))
     # SO_REUSEPORT: three server processes on one port, six clients.
@@ -315,6 +333,7 @@ def main():
         expected, _ = run_workload()
         time.sleep(3)  # idle timeout 2 s: UDP flows end
     finally:
+        Agent.kill_all()
         probe.send_signal(signal.SIGINT)
         try:
             _, err = probe.communicate(timeout=30)

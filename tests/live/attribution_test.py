@@ -7,14 +7,14 @@ CI=true, where that is a failure.
   attribution_test.py VEDETTA"""
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
+from live_support import Checks, running, skip, stop_probe
+
 VEDETTA = sys.argv[1]
-CI = os.environ.get("CI") == "true"
 
 SERVER = r'''
 import socket, sys
@@ -34,24 +34,10 @@ u.recvfrom(100); print(u.getsockname()[1], flush=True)
 '''
 
 
-def skip(why):
-    if CI:
-        print(f"FAIL (CI=true, prerequisite missing): {why}")
-        sys.exit(1)
-    print(f"SKIP: {why}")
-    sys.exit(77)
-
-
 def main():
     if os.geteuid() != 0:
         skip("needs root (packet capture and BPF)")
-    failures = []
-
-    def check(ok, what):
-        print(("ok   " if ok else "FAIL ") + what, flush=True)
-        if not ok:
-            failures.append(what)
-        return ok
+    check = Checks()
 
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "flows.json")
@@ -60,12 +46,8 @@ def main():
                                  stderr=subprocess.PIPE, text=True)
         try:
             time.sleep(1.5)  # BPF loaded, capture open
-            if probe.poll() is not None:
-                err = probe.stderr.read()
-                if "BPF" in err or "root" in err:
-                    skip(err.strip())
-                check(False, f"probe running ({err.strip()})")
-                return failures
+            if not running(probe, check):
+                return check.failures
             server = subprocess.Popen([sys.executable, "-c", SERVER], stdout=subprocess.PIPE, text=True)
             tcp_port, udp_port = map(int, server.stdout.readline().split())
             client = subprocess.Popen([sys.executable, "-c", CLIENT, str(tcp_port), str(udp_port)],
@@ -76,12 +58,7 @@ def main():
             server.wait(timeout=10)
             time.sleep(0.5)
         finally:
-            probe.send_signal(signal.SIGINT)
-            try:
-                _, err = probe.communicate(timeout=15)
-            except subprocess.TimeoutExpired:
-                probe.kill()
-                _, err = probe.communicate()
+            err = stop_probe(probe)
         flows = [json.loads(l) for l in open(out)]
 
     def find(proto, cport, sport):
@@ -105,7 +82,7 @@ def main():
         check("-c" in f.get("SRC_PROC_CMDLINE", ""), f"{label}: command line ({f.get('SRC_PROC_CMDLINE')!r})")
     check("attribution: " in err and "events lost: 0 socket" in err,
           "exit report has the attribution line with no lost events")
-    return failures
+    return check.failures
 
 
 if __name__ == "__main__":

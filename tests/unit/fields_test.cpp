@@ -278,5 +278,44 @@ TEST(Fields, ContainerAndCgroupOfEachEndAndNothingWhenUnknown) {
   EXPECT_EQ(j["DST_PROC_PID"], 1);
 }
 
+TEST(Fields, ProcessResourcesInNtopsEncoding) {
+  Flow f = tcp_flow();
+  auto client = std::make_shared<ProcessInfo>();
+  client->pid = 4242;
+  auto server = std::make_shared<ProcessInfo>();
+  server->pid = 1;
+  FlowResources used;
+  used.cpu_ns = 862'600'000;
+  used.cpu_load_pct = 43.126;
+  used.has_cpu_load = true;
+  used.min_flt = 12'800;
+  used.maj_flt = 2;
+  used.actual_kb = 60'000;
+  used.peak_kb = 65'000;
+  used.has_memory = true;
+  used.iowait_pct = 12.5;
+  used.has_iowait = true;
+  FlowResources no_iowait = used;
+  no_iowait.has_iowait = false;
+  FlowExport e{f, ExportReason::kIdle, nullptr, "lo", 1, client, server, used, no_iowait};
+  json j = render(e);
+  EXPECT_EQ(j["SRC_PROC_AVERAGE_CPU_LOAD"], 4313);  // percent x 100, rounded
+  EXPECT_EQ(j["SRC_PROC_CPU_NS"], 862'600'000);
+  EXPECT_EQ(j["SRC_PROC_NUM_PAGE_FAULTS"], 12'802);
+  EXPECT_EQ(j["SRC_PROC_MINOR_FAULTS"], 12'800);
+  EXPECT_EQ(j["SRC_PROC_MAJOR_FAULTS"], 2);
+  EXPECT_EQ(j["SRC_PROC_ACTUAL_MEMORY"], 60'000);
+  EXPECT_EQ(j["SRC_PROC_PEAK_MEMORY"], 65'000);
+  EXPECT_EQ(j["SRC_PROC_PCTG_IOWAIT"], 1250);
+  EXPECT_EQ(j["DST_PROC_PCTG_IOWAIT"], "n/a");  // a process, but no delay accounting for it
+  EXPECT_EQ(find_field("SRC_PROC_AVERAGE_CPU_LOAD")->id, 57857u);
+  EXPECT_EQ(find_field("DST_PROC_PCTG_IOWAIT")->id, 57866u);
+  // No process at an end (remote), or not sampled: no resource fields at all.
+  j = render(FlowExport{f, ExportReason::kIdle, nullptr, "lo", 1, client, nullptr, used});
+  for (const char* n : {"DST_PROC_AVERAGE_CPU_LOAD", "DST_PROC_PCTG_IOWAIT", "DST_PROC_PEAK_MEMORY",
+                        "DST_PROC_NUM_PAGE_FAULTS"})
+    EXPECT_FALSE(j.contains(n)) << n;
+}
+
 }  // namespace
 }  // namespace vedetta

@@ -77,7 +77,10 @@ TEST(FlowTemplate, ProcessMacroExpandsToTheProcessFieldsOfBothEnds) {
   std::set<std::string_view> names;
   for (auto* f : fields) names.insert(f->name);
   for (const char* n : {"SRC_PROC_PID", "SRC_PROC_NAME", "SRC_PROC_USER_NAME", "SRC_FATHER_PROC_PID",
-                        "SRC_FATHER_PROC_NAME", "DST_PROC_PID", "DST_PROC_NAME", "DST_PROC_CMDLINE"})
+                        "SRC_FATHER_PROC_NAME", "DST_PROC_PID", "DST_PROC_NAME", "DST_PROC_CMDLINE",
+                        "SRC_PROC_ACTUAL_MEMORY", "SRC_PROC_PEAK_MEMORY", "SRC_PROC_AVERAGE_CPU_LOAD",
+                        "SRC_PROC_NUM_PAGE_FAULTS", "SRC_PROC_PCTG_IOWAIT", "DST_PROC_AVERAGE_CPU_LOAD",
+                        "DST_PROC_PCTG_IOWAIT"})
     EXPECT_TRUE(names.count(n)) << n;
   std::string e = error_of("%IPV4_SRC_ADDR @NOPE@ %L4_SRC_PORT");
   EXPECT_NE(e.find("column 16"), std::string::npos) << e;

@@ -1,4 +1,4 @@
-#include "attribution/cgroup.h"
+#include "common/cgroup.h"
 
 #include <cctype>
 
