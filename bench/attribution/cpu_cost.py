@@ -86,6 +86,9 @@ def exit_report(err):
                   r"events lost: (\d+) socket", err)
     if m:
         r["events"], r["applied"], r["process_events"], r["lost"] = map(int, m.groups())
+    m = re.search(r"left in the kernel: (\d+) repeated send/receive, (\d+) other", err)
+    if m:
+        r["left_io"], r["left_other"] = map(int, m.groups())
     m = re.search(r"(\d+) socket scans", err)
     if m:
         r["scans"] = int(m.group(1))
@@ -137,8 +140,8 @@ def summary(results, modes):
     base = median(results["none"], "cpu") if "none" in results else None
     lines = ["| mode | probe CPU, s (median; runs) | % of one core | user / sys, s | vs none | "
              "BPF in kernel, s (runs) | ns per BPF run | socket events received (applied) | "
-             "flows | packet drops |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "left in the kernel (repeated I/O, other) | flows | packet drops |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for mode in modes:
         rs = results[mode]
         cpu = median(rs, "cpu")
@@ -152,7 +155,8 @@ def summary(results, modes):
             f"| {mode} | {cpu:.3f} ({runs_txt}) | {100 * cpu / wall:.1f} % | "
             f"{median(rs, 'user'):.2f} / {median(rs, 'sys'):.2f} | {vs} | "
             f"{bpf:.3f} ({bpf_runs:.0f}) | {per_run} | {median(rs, 'events'):.0f} "
-            f"({median(rs, 'applied'):.0f}) | "
+            f"({median(rs, 'applied'):.0f}) | {median(rs, 'left_io'):.0f}, "
+            f"{median(rs, 'left_other'):.0f} | "
             f"{median(rs, 'flows'):.0f} | {median(rs, 'kernel_drops'):.0f} |")
     if base and "ebpf" in results:
         e = results["ebpf"]
