@@ -14,8 +14,8 @@ the processes that lived less than 10 ms.
 
 How each tool is judged (the ground truth says which pid owns each end):
 - vedetta: an end is right when the flow's SRC_PROC_PID/EXE (client) or
-  DST_PROC_PID/EXE (server) names its process; a flow's bytes are right when
-  all its local ends are.
+  DST_PROC_PID/EXE (server) names its process (a row also counts the pid
+  alone); a flow's bytes are right when all its local ends are.
 - nethogs prints one line per process ("program/pid/uid sent received",
   cumulative bytes with -v 2) and lists the TCP connections it could not
   place ("Unknown connection: LOCAL:PORT-REMOTE:PORT"; a connection whose
@@ -124,12 +124,14 @@ def ends_of(expected, remote_cport, flows):
         lived = e.get("client_lived_ms", math.inf)
         ends.append({"flow": i, "e": e, "side": "client", "pids": [e["cpid"]],
                      "tuple": f"{caddr}:{e['cport']}-{saddr}:{e['sport']}",
-                     "short": lived < SHORT_MS, "vedetta": gt.client_right(f, e)})
+                     "short": lived < SHORT_MS, "vedetta": gt.client_right(f, e),
+                     "vedetta_pid": f.get("SRC_PROC_PID") == e["cpid"]})
         if e["spid"] is not None:
             ends.append({"flow": i, "e": e, "side": "server",
                          "pids": e.get("spid_any", [e["spid"]]),
                          "tuple": f"{saddr}:{e['sport']}-{caddr}:{e['cport']}",
-                         "short": False, "vedetta": gt.server_right(f, e)})
+                         "short": False, "vedetta": gt.server_right(f, e),
+                         "vedetta_pid": f.get("DST_PROC_PID") in e.get("spid_any", [e["spid"]])})
     return ends, missing
 
 
@@ -188,7 +190,7 @@ def one_run(vedetta, short_lived, keep):
             for e in ends:
                 json.dump({"what": e["e"]["what"], "side": e["side"], "pids": e["pids"],
                            "tuple": e["tuple"], "short": e["short"], "vedetta": e["vedetta"],
-                           "nethogs": e["nethogs"]}, out)
+                           "vedetta_pid": e["vedetta_pid"], "nethogs": e["nethogs"]}, out)
                 out.write("\n")
     else:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -200,7 +202,7 @@ def one_run(vedetta, short_lived, keep):
 
 def table(r):
     ends = r["ends"]
-    rows = [("all local ends", ends),
+    rows = [("all local ends (pid and exe)", ends),
             ("client ends", [e for e in ends if e["side"] == "client"]),
             ("server ends", [e for e in ends if e["side"] == "server"]),
             (f"ends of processes that lived < {SHORT_MS} ms", [e for e in ends if e["short"]])]
@@ -212,6 +214,10 @@ def table(r):
         v = sum(e["vedetta"] for e in sel)
         n = sum(e["nethogs"] for e in sel)
         out.append(f"| {label} | {len(sel)} | {v} ({pct(v, len(sel))}) | {n} ({pct(n, len(sel))}) |")
+        if sel is ends:  # a wrong exe with the right pid: the process seen before its exec
+            p = sum(e["vedetta_pid"] for e in sel)
+            out.append(f"| all local ends, pid only | {len(sel)} | {p} ({pct(p, len(sel))}) | "
+                       f"{n} ({pct(n, len(sel))}) |")
     out.append(f"| flows with every local end right | {len(flows)} | {both['vedetta']} "
                f"({pct(both['vedetta'], len(flows))}) | {both['nethogs']} "
                f"({pct(both['nethogs'], len(flows))}) |")
