@@ -148,6 +148,35 @@ TEST(SocketMap, ATupleReusedBySuccessiveProcessesNamesTheOneAliveWhenTheFlowStar
   EXPECT_EQ(at(1300 * ms), 200u);
 }
 
+TEST(SocketMap, AnExecReadAfterTheSocketEventButMadeBeforeItNamesTheProgram) {
+  ProcessTable procs;
+  SocketMap map(procs);
+  vedetta_process_event fork{};
+  fork.kind = VEDETTA_PROCESS_FORK;
+  fork.tgid = fork.tid = 1;
+  fork.child_tgid = fork.child_tid = 300;
+  std::strncpy(fork.comm, "python3", sizeof fork.comm - 1);
+  fork.ts_ns = 1000;
+  procs.on_process_event(fork);
+  // The socket event (ts 3000) is read first, from its own ring buffer ...
+  auto c = event(SYS_connect, true, 300, "bash");
+  c.ts_ns = 3000;
+  v4(c.sock, "127.0.0.1", 40001, "127.0.0.1", 8080);
+  map.on_syscall_event(c);
+  // ... then the exec (ts 2000) that came before it.
+  vedetta_process_event exec{};
+  exec.kind = VEDETTA_PROCESS_EXEC;
+  exec.tgid = exec.tid = 300;
+  exec.ppid = 1;
+  exec.ts_ns = 2000;
+  std::strncpy(exec.comm, "bash", sizeof exec.comm - 1);
+  std::strncpy(exec.filename, "/usr/bin/bash", sizeof exec.filename - 1);
+  procs.on_process_event(exec);
+  const SocketOwner* o = map.find(IPPROTO_TCP, ep("127.0.0.1", 40001), ep("127.0.0.1", 8080));
+  ASSERT_TRUE(o && o->process);
+  EXPECT_EQ(o->process->exe, "/usr/bin/bash");
+}
+
 TEST(SocketMap, ClosedSocketsStayUntilExpired) {
   ProcessTable procs;
   SocketMap map(procs);
