@@ -151,6 +151,13 @@ TEST(SocketMap, ATupleReusedBySuccessiveProcessesNamesTheOneAliveWhenTheFlowStar
 TEST(SocketMap, AnExecReadAfterTheSocketEventButMadeBeforeItNamesTheProgram) {
   ProcessTable procs;
   SocketMap map(procs);
+  vedetta_process_event parent{};  // a known parent: its forked child is no placeholder
+  parent.kind = VEDETTA_PROCESS_EXEC;
+  parent.tgid = parent.tid = 1;
+  parent.ts_ns = 500;
+  std::strncpy(parent.comm, "python3", sizeof parent.comm - 1);
+  std::strncpy(parent.filename, "/usr/bin/python3", sizeof parent.filename - 1);
+  procs.on_process_event(parent);
   vedetta_process_event fork{};
   fork.kind = VEDETTA_PROCESS_FORK;
   fork.tgid = fork.tid = 1;
