@@ -110,10 +110,14 @@ FlowProcesses FlowAttribution::lookup(const Flow& flow) {
   int64_t start = static_cast<int64_t>(flow.first_us) * 1000 - epoch_offset_ns_;
   uint64_t at_ns = start > 0 ? static_cast<uint64_t>(start) : 0;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (const SocketOwner* o = sockets_.find(flow.key.l4_proto, c, s, 0, at_ns))
+    if (const SocketOwner* o = sockets_.find(flow.key.l4_proto, c, s, 0, at_ns)) {
       r.client = o->process;
-    if (const SocketOwner* o = sockets_.find(flow.key.l4_proto, s, c, 0, at_ns))
+      r.client_others = o->others;
+    }
+    if (const SocketOwner* o = sockets_.find(flow.key.l4_proto, s, c, 0, at_ns)) {
       r.server = o->process;
+      r.server_others = o->others;
+    }
     if (r.client || r.server || source_ != Source::kPoll) break;
     uint64_t now = event_clock_now_ns();
     if (now < last_scan_ns_ + kRescanOnMissNs) break;

@@ -21,6 +21,8 @@ namespace vedetta {
 
 struct FlowProcesses {
   ProcessRef client, server;
+  // Other processes that used the same socket (a forked child, a parent).
+  std::vector<uint32_t> client_others, server_others;
   // What each used while the flow was active (nullopt: no process, or
   // never sampled).
   std::optional<FlowResources> client_resources, server_resources;

@@ -160,7 +160,10 @@ void Probe::on_export(Flow& f, ExportReason reason) {
                std::move(p.client),
                std::move(p.server),
                p.client_resources,
-               p.server_resources};
+               p.server_resources,
+               std::move(p.client_others),
+               std::move(p.server_others),
+               attribution_ != nullptr};
   if (!options_.processes_json.empty()) activity_.on_export(e);
   for (auto& s : sinks_) s->write(e);
   ++counters_.exported;

@@ -210,7 +210,9 @@ def tcp_cases(short_lived=10):
     child = cli.read()["child"]
     cli.wait()
     srv.wait()
-    out.append(expect(6, cport, port, child, PYTHON, srv.pid, PYTHON, "TCP forked child's I/O"))
+    e = expect(6, cport, port, child, PYTHON, srv.pid, PYTHON, "TCP forked child's I/O")
+    e["client_shared_with"] = str(cli.pid)  # the parent connected: listed as sharing
+    out.append(e)
     return out
 
 
@@ -302,9 +304,16 @@ def check_flows(flows, expected, remote_port):
         check(client_right(f, e) and server_right(f, e),
               f"{e['what']}: client {e['cpid']} {e['cexe']}, server {spids} {e['sexe']} "
               f"(flow says {got[0]} {exes[0]}, {got[1]} {exes[1]})")
+        check(f.get("FLOW_LOCAL_ENDS") == "both",
+              f"{e['what']}: both ends local ({f.get('FLOW_LOCAL_ENDS')})")
+        if "client_shared_with" in e:
+            check(f.get("SRC_PROC_SHARED_WITH") == e["client_shared_with"],
+                  f"{e['what']}: the parent listed as sharing the socket "
+                  f"({f.get('SRC_PROC_SHARED_WITH')}, expected {e['client_shared_with']})")
     remote = [f for f in flows if f.get("L4_DST_PORT") == remote_port and f.get("PROTOCOL") == 17]
     check(bool(remote) and all("DST_PROC_PID" not in f for f in remote)
-          and all(f.get("SRC_PROC_PID") == os.getpid() for f in remote),
+          and all(f.get("SRC_PROC_PID") == os.getpid() for f in remote)
+          and all(f.get("FLOW_LOCAL_ENDS") == "client" for f in remote),
           f"UDP to a non-local address: client is this test, server end remote ({len(remote)} flows)")
     return failures
 
