@@ -132,6 +132,14 @@ FlowProcesses FlowAttribution::lookup(const Flow& flow) {
     ++stats_.flows_attributed;
     stats_.bytes_attributed += bytes;
   }
+  if (r.client || r.server || host_addresses_.is_local(c.addr) || host_addresses_.is_local(s.addr)) {
+    ++stats_.local_flows;
+    stats_.local_bytes += bytes;
+    if (r.client || r.server) {
+      ++stats_.local_flows_attributed;
+      stats_.local_bytes_attributed += bytes;
+    }
+  }
   return r;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "attribution/host_addresses.h"
 #include "attribution/process_table.h"
 #include "attribution/resource_sampler.h"
 #include "attribution/socket_map.h"
@@ -32,6 +33,10 @@ struct AttributionStats {
   uint64_t flows = 0;             // flows asked about
   uint64_t flows_attributed = 0;  // with at least one end known
   uint64_t bytes = 0, bytes_attributed = 0;
+  // Flows with an address of this host at one end (loopback included): the
+  // ones that should have a process.
+  uint64_t local_flows = 0, local_flows_attributed = 0;
+  uint64_t local_bytes = 0, local_bytes_attributed = 0;
   SyscallCaptureDrops drops;
   uint64_t socket_events = 0;     // eBPF socket events received
   uint64_t socket_events_applied = 0;  // of which changed the socket map (IP sockets, exits
@@ -84,6 +89,7 @@ class FlowAttribution {
   SocketScanner scanner_;
   AttributionStats stats_;
   uint64_t last_expire_ns_ = 0;
+  HostAddresses host_addresses_;  // this host's addresses, for the local-flow statistic
   // Epoch minus boot clock (packets carry epoch times, events boot-clock ones).
   int64_t epoch_offset_ns_ = event_clock_to_epoch_offset_ns();
   uint64_t last_scan_ns_ = 0;

@@ -31,7 +31,9 @@ std::string Probe::stats_line(double elapsed_s) const {
   std::string line(b, n > 0 ? n : 0);
   if (attribution_) {
     AttributionStats a = attribution_->stats();
-    std::snprintf(b, sizeof b, ", attributed %.0f%% of flows", a.flows ? 100.0 * a.flows_attributed / a.flows : 0.0);
+    std::snprintf(b, sizeof b, ", local flows attributed %.0f%% (%.0f%% of bytes)",
+                  a.local_flows ? 100.0 * a.local_flows_attributed / a.local_flows : 0.0,
+                  a.local_bytes ? 100.0 * a.local_bytes_attributed / a.local_bytes : 0.0);
     line += b;
   }
   if (!live()) {
@@ -109,9 +111,13 @@ std::string Probe::report() const {
   }
   if (attribution_) {
     AttributionStats a = attribution_->stats();
-    std::snprintf(b, sizeof b, "attribution: %llu of %llu flows (%.1f%% of bytes) have a local process; ",
+    std::snprintf(b, sizeof b,
+                  "attribution: %llu of %llu flows (%.1f%% of bytes) have a local process; "
+                  "%llu of %llu flows with an address of this host (%.1f%% of their bytes); ",
                   (unsigned long long)a.flows_attributed, (unsigned long long)a.flows,
-                  a.bytes ? 100.0 * a.bytes_attributed / a.bytes : 0.0);
+                  a.bytes ? 100.0 * a.bytes_attributed / a.bytes : 0.0,
+                  (unsigned long long)a.local_flows_attributed, (unsigned long long)a.local_flows,
+                  a.local_bytes ? 100.0 * a.local_bytes_attributed / a.local_bytes : 0.0);
     out += b;
     if (attribution_->source() == FlowAttribution::Source::kPoll)
       std::snprintf(b, sizeof b, "%llu socket scans (polling, no eBPF)\n", (unsigned long long)a.scans);
