@@ -3,6 +3,7 @@
 #include "ebpf/event_clock.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -50,6 +51,8 @@ FlowAttribution::FlowAttribution(Source source, DelayAccounting delayacct)
     o.lean = true;  // owners only: repeated send/receive calls stay in the kernel
     capture_ = SyscallCapture::open(o);  // before the scan: no gap between the two
   }
+  struct stat own_ns {};
+  if (stat("/proc/self/ns/net", &own_ns) == 0) sockets_.prefer_namespace(static_cast<uint32_t>(own_ns.st_ino));
   processes_.seed_from_proc();
   scan(event_clock_now_ns());
 }

@@ -88,6 +88,11 @@ void SocketMap::record(const Key& key, const vedetta_syscall_event& e, bool clos
   note_namespace(key.netns);
 }
 
+void SocketMap::prefer_namespace(uint32_t netns) {
+  namespaces_.erase(std::remove(namespaces_.begin(), namespaces_.end(), netns), namespaces_.end());
+  namespaces_.insert(namespaces_.begin(), netns);
+}
+
 void SocketMap::note_namespace(uint32_t netns) {
   if (std::find(namespaces_.begin(), namespaces_.end(), netns) == namespaces_.end())
     namespaces_.push_back(netns);

@@ -184,6 +184,27 @@ TEST(SocketMap, AnExecReadAfterTheSocketEventButMadeBeforeItNamesTheProgram) {
   EXPECT_EQ(o->process->exe, "/usr/bin/bash");
 }
 
+TEST(SocketMap, TheSameTupleInTwoNamespacesNamesThePreferredOne) {
+  ProcessTable procs;
+  SocketMap map(procs);
+  auto a = event(SYS_connect, true, 100, "in_a");
+  v4(a.sock, "10.0.0.2", 40000, "10.0.0.1", 80);
+  a.sock.netns = 111;
+  map.on_syscall_event(a);
+  auto b = event(SYS_connect, true, 200, "in_b");
+  b.sock = a.sock;
+  b.sock.netns = 222;
+  map.on_syscall_event(b);
+  map.prefer_namespace(222);
+  const SocketOwner* o = map.find(IPPROTO_TCP, ep("10.0.0.2", 40000), ep("10.0.0.1", 80));
+  ASSERT_TRUE(o && o->process);
+  EXPECT_EQ(o->process->pid, 200u);
+  map.prefer_namespace(111);
+  o = map.find(IPPROTO_TCP, ep("10.0.0.2", 40000), ep("10.0.0.1", 80));
+  EXPECT_EQ(o->process->pid, 100u);
+  EXPECT_EQ(map.find(IPPROTO_TCP, ep("10.0.0.2", 40000), ep("10.0.0.1", 80), 222)->process->pid, 200u);
+}
+
 TEST(SocketMap, ClosedSocketsStayUntilExpired) {
   ProcessTable procs;
   SocketMap map(procs);
