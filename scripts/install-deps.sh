@@ -15,6 +15,8 @@ PACKAGES=(
   time wireshark-common valgrind linux-perf
   # bench/events/workload.sh: the workload and the tracers compared
   redis-server redis-tools bpftrace strace
+  # attribution benchmark (bench/attribution/vs_nethogs.py)
+  nethogs
 )
 
 missing=()

@@ -51,6 +51,7 @@ EXAMPLES:
   vedetta probe -i trace.pcap -d 0 -t 0 --tcp-close-timeout 0   # ndpiReader-like: flows end with the file
   vedetta probe -i any -q --json flows.json --processes-json /tmp/processes.json   # flows and processes
   vedetta probe -i lo --delayacct --json - -T "%L4_SRC_PORT %L4_DST_PORT @PROCESS@"   # with I/O wait
+  vedetta probe --events-only --json -         # agent mode: flows from socket syscalls, no capture
 
 Timeouts are in seconds of packet time; 0 turns one off. IN_/OUT_ counters are
 IP bytes since the flow's previous export; INITIATOR_/RESPONDER_ are totals.
@@ -78,7 +79,7 @@ int run(ProbeArgs& a) {
     return 0;
   }
   ProbeOptions& o = a.probe;
-  if (o.inputs.empty()) o.inputs.push_back("any");
+  if (o.inputs.empty() && !o.events_only) o.inputs.push_back("any");
   o.capture.promiscuous = !a.no_promisc;
   o.decode.decode_tunnels = !a.no_tunnels;
   o.dpi.enabled = !a.no_dpi;
@@ -157,9 +158,14 @@ std::function<int()> add_probe_command(CLI::App& app) {
   CLI::App* p = app.add_subcommand("probe", "Capture packets, build flows with nDPI, export them");
 
   p->footer(kProbeFooter);
-  p->add_option("-i,--interface", a.probe.inputs,
-                "Capture file (pcap/pcapng) or interface; repeat for several; 'any' = all "
-                "interfaces (default)");
+  CLI::Option* interface = p->add_option(
+      "-i,--interface", a.probe.inputs,
+      "Capture file (pcap/pcapng) or interface; repeat for several; 'any' = all "
+      "interfaces (default)");
+  p->add_flag("--events-only", a.probe.events_only,
+              "Agent mode: no packet capture, flows from the socket system calls (eBPF, root); "
+              "bytes from the calls' results, nDPI on the first 255 bytes of each")
+      ->excludes(interface);
   p->add_option("-f,--filter", a.probe.capture.bpf_filter, "BPF capture filter, e.g. \"tcp port 80\"");
   p->add_option("-s,--snaplen", a.probe.capture.snaplen, "Bytes captured per packet")
       ->check(CLI::Range(64, 262144))->capture_default_str();

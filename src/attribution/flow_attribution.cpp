@@ -3,6 +3,7 @@
 #include "ebpf/event_clock.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -50,6 +51,8 @@ FlowAttribution::FlowAttribution(Source source, DelayAccounting delayacct)
     o.lean = true;  // owners only: repeated send/receive calls stay in the kernel
     capture_ = SyscallCapture::open(o);  // before the scan: no gap between the two
   }
+  struct stat own_ns {};
+  if (stat("/proc/self/ns/net", &own_ns) == 0) sockets_.prefer_namespace(static_cast<uint32_t>(own_ns.st_ino));
   processes_.seed_from_proc();
   scan(event_clock_now_ns());
 }
@@ -59,38 +62,40 @@ void FlowAttribution::scan(uint64_t now_ns) {
   last_scan_ns_ = now_ns;
 }
 
+void FlowAttribution::on_syscall_event(const vedetta_syscall_event& e) {
+  ++stats_.socket_events;
+  sockets_.on_syscall_event(e);
+  if (e.sock.family != AF_INET && e.sock.family != AF_INET6) return;
+  // Where flows start and end: samples there bracket them best.
+  bool edge = e.syscall == SYS_connect || e.syscall == SYS_accept || e.syscall == SYS_accept4 ||
+              e.syscall == SYS_close;
+  resources_.watch(e.tgid, wall_us(), edge);
+}
+
+void FlowAttribution::on_process_event(const vedetta_process_event& p) {
+  ++stats_.process_events;
+  processes_.on_process_event(p);
+  uint64_t at_us = uint64_t(int64_t(p.ts_ns) + epoch_offset_ns_) / 1000;
+  if (p.kind == VEDETTA_PROCESS_FORK && p.child_tgid != p.tgid) resources_.on_fork(p.child_tgid, at_us);
+  if (p.kind == VEDETTA_PROCESS_EXIT && p.group_dead) {  // applied at the next drain()
+    exits_.push_back({at_us, p.cpu_ns, p.min_flt, p.maj_flt, p.maxrss_kb});
+    exit_pids_.push_back(p.tgid);
+  }
+}
+
 void FlowAttribution::drain() {
   uint64_t now = event_clock_now_ns();
   if (capture_) {
-    uint64_t now_us = wall_us();
-    capture_->poll(
-        0,
-        [this, now_us](const vedetta_syscall_event& e) {
-          sockets_.on_syscall_event(e);
-          if (e.sock.family != AF_INET && e.sock.family != AF_INET6) return;
-          // Where flows start and end: samples there bracket them best.
-          bool edge = e.syscall == SYS_connect || e.syscall == SYS_accept ||
-                      e.syscall == SYS_accept4 || e.syscall == SYS_close;
-          resources_.watch(e.tgid, now_us, edge);
-        },
-        [this](const vedetta_process_event& p) {
-          processes_.on_process_event(p);
-          uint64_t at_us = uint64_t(int64_t(p.ts_ns) + epoch_offset_ns_) / 1000;
-          if (p.kind == VEDETTA_PROCESS_FORK && p.child_tgid != p.tgid)
-            resources_.on_fork(p.child_tgid, at_us);
-          if (p.kind == VEDETTA_PROCESS_EXIT && p.group_dead) {
-            exits_.push_back({at_us, p.cpu_ns, p.min_flt, p.maj_flt, p.maxrss_kb});
-            exit_pids_.push_back(p.tgid);
-          }
-        });
-    // The rings are read one after the other: a process's last socket
-    // events may come after its exit, and must be watched first.
-    for (size_t i = 0; i < exits_.size(); ++i) resources_.on_exit(exit_pids_[i], exits_[i]);
-    exits_.clear();
-    exit_pids_.clear();
-  } else if (now >= last_scan_ns_ + kScanEveryNs) {
+    capture_->poll(0, [this](const vedetta_syscall_event& e) { on_syscall_event(e); },
+                   [this](const vedetta_process_event& p) { on_process_event(p); });
+  } else if (source_ == Source::kPoll && now >= last_scan_ns_ + kScanEveryNs) {
     scan(now);
   }
+  // The rings are read one after the other: a process's last socket
+  // events may come after its exit, and must be watched first.
+  for (size_t i = 0; i < exits_.size(); ++i) resources_.on_exit(exit_pids_[i], exits_[i]);
+  exits_.clear();
+  exit_pids_.clear();
   sample_resources();
   if (now > last_expire_ns_ + 10'000'000'000ULL) {
     sockets_.expire(now, kKeepNs);
@@ -108,11 +113,15 @@ FlowProcesses FlowAttribution::lookup(const Flow& flow) {
   int64_t start = static_cast<int64_t>(flow.first_us) * 1000 - epoch_offset_ns_;
   uint64_t at_ns = start > 0 ? static_cast<uint64_t>(start) : 0;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (const SocketOwner* o = sockets_.find(flow.key.l4_proto, c, s, 0, at_ns))
+    if (const SocketOwner* o = sockets_.find(flow.key.l4_proto, c, s, 0, at_ns)) {
       r.client = o->process;
-    if (const SocketOwner* o = sockets_.find(flow.key.l4_proto, s, c, 0, at_ns))
+      r.client_others = o->others;
+    }
+    if (const SocketOwner* o = sockets_.find(flow.key.l4_proto, s, c, 0, at_ns)) {
       r.server = o->process;
-    if (r.client || r.server || capture_) break;
+      r.server_others = o->others;
+    }
+    if (r.client || r.server || source_ != Source::kPoll) break;
     uint64_t now = event_clock_now_ns();
     if (now < last_scan_ns_ + kRescanOnMissNs) break;
     scan(now);
@@ -125,6 +134,14 @@ FlowProcesses FlowAttribution::lookup(const Flow& flow) {
   if (r.client || r.server) {
     ++stats_.flows_attributed;
     stats_.bytes_attributed += bytes;
+  }
+  if (r.client || r.server || host_addresses_.is_local(c.addr) || host_addresses_.is_local(s.addr)) {
+    ++stats_.local_flows;
+    stats_.local_bytes += bytes;
+    if (r.client || r.server) {
+      ++stats_.local_flows_attributed;
+      stats_.local_bytes_attributed += bytes;
+    }
   }
   return r;
 }
@@ -153,6 +170,7 @@ AttributionStats FlowAttribution::stats() const {
     s.left_in_kernel_other = capture_->lean_other();
   }
   s.scans = scanner_.stats().scans;
+  s.socket_events_applied = sockets_.stats().events;
   return s;
 }
 

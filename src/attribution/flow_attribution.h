@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "attribution/host_addresses.h"
 #include "attribution/process_table.h"
 #include "attribution/resource_sampler.h"
 #include "attribution/socket_map.h"
@@ -21,6 +22,8 @@ namespace vedetta {
 
 struct FlowProcesses {
   ProcessRef client, server;
+  // Other processes that used the same socket (a forked child, a parent).
+  std::vector<uint32_t> client_others, server_others;
   // What each used while the flow was active (nullopt: no process, or
   // never sampled).
   std::optional<FlowResources> client_resources, server_resources;
@@ -30,7 +33,15 @@ struct AttributionStats {
   uint64_t flows = 0;             // flows asked about
   uint64_t flows_attributed = 0;  // with at least one end known
   uint64_t bytes = 0, bytes_attributed = 0;
+  // Flows with an address of this host at one end (loopback included): the
+  // ones that should have a process.
+  uint64_t local_flows = 0, local_flows_attributed = 0;
+  uint64_t local_bytes = 0, local_bytes_attributed = 0;
   SyscallCaptureDrops drops;
+  uint64_t socket_events = 0;     // eBPF socket events received
+  uint64_t socket_events_applied = 0;  // of which changed the socket map (IP sockets, exits
+                                       // of successful calls, close entries)
+  uint64_t process_events = 0;    // eBPF fork/exec/exit events received
   uint64_t scans = 0;             // socket scans (1 with eBPF: the seeding at start)
   // eBPF: events the kernel side kept to itself (lean mode): a process's
   // repeated send/receive on a socket and peer; enter events and closes of
@@ -43,6 +54,7 @@ class FlowAttribution {
   enum class Source {
     kEbpf,  // kernel events, seeded at start from the sockets that exist
     kPoll,  // socket scans only: misses what lives less than a second
+    kFed,   // kernel events handed in by the caller (agent mode's own capture)
   };
   // With kEbpf, loads and attaches the BPF programs: throws UserError with
   // the reason when BPF or root is missing. Either way the processes and
@@ -53,6 +65,10 @@ class FlowAttribution {
   // Takes the events waiting in the ring buffers (never blocks); when
   // polling, scans the sockets if the last scan is a second old.
   void drain();
+  // kFed: the caller's events, as they come (process exits are applied at
+  // the next drain()).
+  void on_syscall_event(const vedetta_syscall_event& e);
+  void on_process_event(const vedetta_process_event& p);
   FlowProcesses lookup(const Flow& flow);
   AttributionStats stats() const;
   // The process as the table knows it now (null if it does not).
@@ -73,6 +89,7 @@ class FlowAttribution {
   SocketScanner scanner_;
   AttributionStats stats_;
   uint64_t last_expire_ns_ = 0;
+  HostAddresses host_addresses_;  // this host's addresses, for the local-flow statistic
   // Epoch minus boot clock (packets carry epoch times, events boot-clock ones).
   int64_t epoch_offset_ns_ = event_clock_to_epoch_offset_ns();
   uint64_t last_scan_ns_ = 0;

@@ -88,6 +88,11 @@ void SocketMap::record(const Key& key, const vedetta_syscall_event& e, bool clos
   note_namespace(key.netns);
 }
 
+void SocketMap::prefer_namespace(uint32_t netns) {
+  namespaces_.erase(std::remove(namespaces_.begin(), namespaces_.end(), netns), namespaces_.end());
+  namespaces_.insert(namespaces_.begin(), netns);
+}
+
 void SocketMap::note_namespace(uint32_t netns) {
   if (std::find(namespaces_.begin(), namespaces_.end(), netns) == namespaces_.end())
     namespaces_.push_back(netns);
@@ -145,10 +150,14 @@ void SocketMap::on_syscall_event(const vedetta_syscall_event& e) {
 
 // A socket event read before its process's fork/exec events (two ring
 // buffers) left a placeholder: the process as those events describe it.
+// And an exec read after the socket's first call but made before it (the two
+// rings are read one after the other) gives the program the socket really had.
 void SocketMap::complete(SocketOwner& o) {
-  if (!o.process || !o.process->placeholder) return;
+  if (!o.process) return;
   ProcessRef known = processes_.find(o.process->pid);
-  if (known && !known->placeholder) o.process = std::move(known);
+  if (!known || known == o.process || known->placeholder) return;
+  bool exec_before = known->exec_ns > o.process->exec_ns && known->exec_ns <= o.first_ns;
+  if (o.process->placeholder || exec_before) o.process = std::move(known);
 }
 
 const SocketOwner* SocketMap::lookup(const Key& key, uint64_t at_ns) {

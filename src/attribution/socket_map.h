@@ -82,6 +82,14 @@ class SocketMap {
   void record(const Key& key, const vedetta_syscall_event& e, bool closing);
   void close_key(const Key& key, uint64_t ts_ns);
   void note_namespace(uint32_t netns);
+
+ public:
+  // Where the same tuple is in use in several namespaces (containers with
+  // the same addresses), `netns` (the probe's own: its captures see its
+  // loopback and its side of veth pairs) is searched first.
+  void prefer_namespace(uint32_t netns);
+
+ private:
   const SocketOwner* lookup(const Key& key, uint64_t at_ns);
   void complete(SocketOwner& o);
   static constexpr size_t kEarlierKept = 4;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "common/user_error.h"
@@ -20,15 +21,31 @@ int quiet_libbpf(enum libbpf_print_level level, const char* fmt, va_list args) {
 
 std::string why_bpf_failed(int err) {
   if (geteuid() != 0)
-    return "eBPF needs root (or CAP_BPF + CAP_PERFMON): run as root; reading .scap files with "
-           "-r works without it";
+    return "eBPF needs root (or CAP_BPF + CAP_PERFMON): run as root";
   if (err == -EPERM || err == EPERM) return "the kernel refused to load BPF programs (EPERM)";
   return std::string("loading the BPF programs failed: ") + strerror(err < 0 ? -err : err);
+}
+
+// Root, CAP_SYS_ADMIN, or CAP_BPF with CAP_PERFMON (from CapEff): checked
+// before libbpf tries, so that a user reads one line, not libbpf's warnings.
+bool may_load_tracing_bpf() {
+  if (geteuid() == 0) return true;
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return true;  // cannot tell: let the kernel decide
+  char line[256];
+  unsigned long long effective = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "CapEff: %llx", &effective) == 1) break;
+  std::fclose(f);
+  constexpr int kSysAdmin = 21, kPerfmon = 38, kBpf = 39;
+  auto has = [&](int cap) { return (effective >> cap) & 1ULL; };
+  return has(kSysAdmin) || (has(kBpf) && has(kPerfmon));
 }
 
 }  // namespace
 
 std::unique_ptr<SyscallCapture> SyscallCapture::open(const SyscallCaptureOptions& options) {
+  if (!may_load_tracing_bpf()) throw UserError(why_bpf_failed(EPERM));
   libbpf_set_print(quiet_libbpf);
   std::unique_ptr<SyscallCapture> c(new SyscallCapture());
   c->skel_ = syscall_events_bpf__open();
@@ -55,6 +72,7 @@ std::unique_ptr<SyscallCapture> SyscallCapture::open(const SyscallCaptureOptions
   }
   vedetta_capture_config cfg{};
   cfg.lean = options.lean;
+  cfg.ip_sockets_only = options.ip_sockets_only;
   cfg.filter_pids = !options.only_pids.empty();
   cfg.filter_comms = !options.only_comms.empty();
   cfg.ignore_tgid = options.include_self ? 0 : static_cast<uint32_t>(getpid());

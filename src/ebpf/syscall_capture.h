@@ -32,6 +32,9 @@ struct SyscallCaptureOptions {
   // and a send/receive only the first time a process uses a socket with a
   // peer (an LRU map in the kernel). SyscallCapture::lean_left_out() counts.
   bool lean = false;
+  // Agent mode: only calls on IPv4/IPv6 sockets reach user space
+  // (lean_other() counts the rest).
+  bool ip_sockets_only = false;
 };
 
 struct SyscallCaptureDrops {

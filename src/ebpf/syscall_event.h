@@ -51,7 +51,7 @@ struct vedetta_syscall_event {
   __u32 syscall;   /* number (x86-64) */
   __u16 cpu;
   __u8 exit;       /* 0 = entry, 1 = exit */
-  __u8 pad;
+  __u8 sock_is_out; /* splice exit: `sock` is the out fd (args[2]), the in fd being no socket */
   __s64 ret;       /* return value (exit only) */
   __u64 args[6];   /* raw arguments (entry and exit) */
   char comm[16];
@@ -114,6 +114,9 @@ struct vedetta_capture_config {
      close, close only of IP sockets, and send/receive exits only the first
      time a process uses a socket with a peer (LRU map io_seen). */
   __u8 lean;
+  /* Agent mode (probe --events-only) wants only calls on IPv4/IPv6 sockets:
+     the others are left in the kernel (counted as lean "other"). */
+  __u8 ip_sockets_only;
 };
 
 /* Events the lean mode left out in the kernel (counters map `lean`). */

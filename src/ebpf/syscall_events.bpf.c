@@ -141,7 +141,7 @@ enum {
   NR_recvfrom = 45, NR_sendmsg = 46, NR_recvmsg = 47, NR_shutdown = 48, NR_bind = 49,
   NR_listen = 50, NR_socketpair = 53, NR_fcntl = 72, NR_openat = 257, NR_accept4 = 288,
   NR_dup3 = 292, NR_pipe2 = 293, NR_recvmmsg = 299, NR_sendmmsg = 307, NR_io_uring_enter = 426,
-  NR_openat2 = 437,
+  NR_openat2 = 437, NR_splice = 275,
 };
 // The calls that fork and exec: the process events say which one it was.
 enum { NR_clone = 56, NR_fork = 57, NR_vfork = 58, NR_execve = 59, NR_execveat = 322,
@@ -302,7 +302,7 @@ static __always_inline void fill_common(struct vedetta_syscall_event* e, __u32 n
   e->tid = (__u32)id;
   e->syscall = nr;
   e->cpu = (__u16)bpf_get_smp_processor_id();
-  e->pad = 0;
+  e->sock_is_out = 0;
   e->ret = 0;
   e->snap_len = 0;
   e->io_size = 0;
@@ -486,6 +486,16 @@ static __always_inline void count_io_uring(__u64 to_submit) {
   if (n) *n += to_submit;
 }
 
+// Agent mode: a call on anything but an IPv4/IPv6 socket goes no further
+// (discarded, counted); true when the event is wanted.
+static __always_inline int ip_socket_wanted(struct vedetta_capture_config* c,
+                                            struct vedetta_syscall_event* e) {
+  if (!c->ip_sockets_only || e->sock.family == AF_INET || e->sock.family == AF_INET6) return 1;
+  bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+  count_lean(VEDETTA_LEAN_OTHER);
+  return 0;
+}
+
 SEC("raw_tracepoint/sys_enter")
 int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
   __u32 nr = (__u32)ctx->args[1];
@@ -512,6 +522,7 @@ int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
       describe_fd(e, (long)e->args[0]);
       break;
   }
+  if (!ip_socket_wanted(c, e)) return 0;
   // What is sent is in the caller's buffers now; what is read, at exit.
   switch (nr) {
     case NR_write: case NR_sendto:
@@ -571,9 +582,17 @@ int on_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
       }
       break;
     }
+    case NR_splice:  // in (args[0]) and out (args[2]) fds: the socket among them
+      describe_fd(e, (long)e->args[0]);
+      if (!e->sock.family) {
+        describe_fd(e, (long)e->args[2]);
+        e->sock_is_out = e->sock.family != 0;
+      }
+      break;
     default:
       describe_fd(e, (long)e->args[0]);
   }
+  if (!ip_socket_wanted(c, e)) return 0;
   switch (nr) {
     case NR_read: case NR_recvfrom:
       if (e->ret > 0) copy_snap(e, c, (const void*)e->args[1], e->ret);

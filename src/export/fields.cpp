@@ -23,6 +23,12 @@ std::string mac_text(const uint8_t* m) {
   return b;
 }
 
+std::string pid_list(const std::vector<uint32_t>& pids) {
+  std::string out;
+  for (uint32_t p : pids) out += (out.empty() ? "" : ",") + std::to_string(p);
+  return out;
+}
+
 void addr(const Endpoint& e, int version, W& w) {
   if (e.addr.version == version) w.text(e.addr.to_string());
 }
@@ -198,6 +204,17 @@ const std::vector<FieldDef> kFields = {
     RESOURCE_FIELDS("SRC", client_resources, 57855, 57856, 57857, 57858, 57865, own(18), own(19), own(20)),
     PROCESS_FIELDS("DST", server_process, 57847, 57848, 57849, 57850, 57851, 57898, 58029, own(15), 58031, own(17)),
     RESOURCE_FIELDS("DST", server_resources, 57859, 57860, 57861, 57862, 57866, own(21), own(22), own(23)),
+    {"FLOW_LOCAL_ENDS", own(24),
+     "Ends owned by a process of this host: both, client, server, none (remote flow)",
+     [](const E& e, W& w) {
+       if (!e.attribution_on) return;
+       w.text(e.client_process ? (e.server_process ? "both" : "client")
+                               : (e.server_process ? "server" : "none"));
+     }},
+    {"SRC_PROC_SHARED_WITH", own(25), "Other pids that used the client's socket (forked children)",
+     [](const E& e, W& w) { if (!e.client_others.empty()) w.text(pid_list(e.client_others)); }},
+    {"DST_PROC_SHARED_WITH", own(26), "Other pids that used the server's socket",
+     [](const E& e, W& w) { if (!e.server_others.empty()) w.text(pid_list(e.server_others)); }},
 };
 
 }  // namespace

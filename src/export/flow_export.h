@@ -2,6 +2,7 @@
 // A flow at the moment it is exported, as the sinks see it.
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "attribution/process_info.h"
 #include "attribution/process_resources.h"
@@ -22,6 +23,10 @@ struct FlowExport {
   ProcessRef client_process, server_process;
   // What each used while the flow was active (see attribution/process_resources.h).
   std::optional<FlowResources> client_resources, server_resources;
+  // Other processes that used the same socket at each end (forked children...).
+  std::vector<uint32_t> client_others, server_others;
+  // Attribution ran for this flow: a missing process then means a remote end.
+  bool attribution_on = false;
 
   // Deltas since the flow's previous export (what IN_/OUT_ counters carry).
   uint64_t delta_in_packets() const { return flow.c2s.packets - flow.exported_c2s.packets; }

@@ -1,5 +1,6 @@
 #include "probe/probe.h"
 
+#include <pcap/dlt.h>
 #include <sys/stat.h>
 
 #include <ctime>
@@ -38,6 +39,39 @@ uint64_t wall_us() {
 }  // namespace
 
 Probe::Probe(ProbeOptions options) : options_(std::move(options)) {
+  if (options_.events_only) open_agent();
+  else open_inputs();
+  dpi_ = std::make_unique<NdpiEngine>(options_.dpi);
+  using Attribution = ProbeOptions::Attribution;
+  if (options_.attribution == Attribution::kOn && !live())
+    throw UserError("--events ebpf attributes live traffic: a capture file is never matched "
+                    "against the processes running now");
+  if (options_.attribution != Attribution::kOff && live()) open_attribution();
+  if (!options_.processes_json.empty() && !attribution_)
+    throw UserError("--processes-json needs process attribution: live interfaces, --events "
+                    "auto, ebpf or poll");
+  if (!options_.processes_json.empty()) check_output_directory(options_.processes_json);
+
+  table_ = std::make_unique<FlowTable>(options_.flows,
+                                       [this](Flow& f, ExportReason r) { on_export(f, r); });
+}
+
+Probe::~Probe() = default;
+
+void Probe::open_agent() {
+  if (!options_.inputs.empty())
+    throw UserError("--events-only builds flows from system calls: it takes no -i");
+  if (!options_.capture.bpf_filter.empty())
+    throw UserError("--events-only: -f filters packets, and agent mode captures none");
+  try {
+    agent_ = std::make_unique<AgentSource>(VEDETTA_SNAP_MAX);
+  } catch (const UserError& e) {
+    throw UserError(std::string("--events-only needs eBPF: ") + e.what());
+  }
+  decoders_.emplace_back(DLT_RAW, options_.decode);
+}
+
+void Probe::open_inputs() {
   if (options_.inputs.empty()) throw UserError("no input: give -i FILE.pcap or -i INTERFACE");
   std::vector<std::unique_ptr<PacketSource>> sources;
   for (const auto& name : options_.inputs) {
@@ -50,26 +84,16 @@ Probe::Probe(ProbeOptions options) : options_(std::move(options)) {
     decoders_.emplace_back(dlt, options_.decode);
   }
   inputs_ = std::make_unique<CaptureGroup>(std::move(sources));
-  dpi_ = std::make_unique<NdpiEngine>(options_.dpi);
-  using Attribution = ProbeOptions::Attribution;
-  if (options_.attribution == Attribution::kOn && inputs_->files())
-    throw UserError("--events ebpf attributes live traffic: a capture file is never matched "
-                    "against the processes running now");
-  if (options_.attribution != Attribution::kOff && !inputs_->files()) open_attribution();
-  if (!options_.processes_json.empty() && !attribution_)
-    throw UserError("--processes-json needs process attribution: live interfaces, --events "
-                    "auto, ebpf or poll");
-  if (!options_.processes_json.empty()) check_output_directory(options_.processes_json);
-
-  table_ = std::make_unique<FlowTable>(options_.flows,
-                                       [this](Flow& f, ExportReason r) { on_export(f, r); });
 }
-
-Probe::~Probe() = default;
 
 void Probe::open_attribution() {
   using Attribution = ProbeOptions::Attribution;
   using Source = FlowAttribution::Source;
+  if (agent_) {  // agent mode's capture has every event attribution needs
+    attribution_ = std::make_unique<FlowAttribution>(Source::kFed, options_.delayacct);
+    agent_->feed(attribution_.get());
+    return;
+  }
   std::string bpf_error;
   if (options_.attribution != Attribution::kPoll) {
     try {
@@ -122,7 +146,9 @@ void Probe::on_export(Flow& f, ExportReason reason) {
   }
   const char* name = "";
   unsigned ifindex = 0;
-  if (f.input_if < inputs_->size()) {
+  if (agent_) {
+    name = AgentSource::kInputName;
+  } else if (f.input_if < inputs_->size()) {
     name = (*inputs_)[f.input_if].name().c_str();
     ifindex = (*inputs_)[f.input_if].ifindex();
   }
@@ -134,7 +160,10 @@ void Probe::on_export(Flow& f, ExportReason reason) {
                std::move(p.client),
                std::move(p.server),
                p.client_resources,
-               p.server_resources};
+               p.server_resources,
+               std::move(p.client_others),
+               std::move(p.server_others),
+               attribution_ != nullptr};
   if (!options_.processes_json.empty()) activity_.on_export(e);
   for (auto& s : sinks_) s->write(e);
   ++counters_.exported;
@@ -157,6 +186,21 @@ void Probe::process(const RawPacket& raw, size_t source) {
   }
 }
 
+CaptureGroup::Next Probe::next_packet(RawPacket& raw, size_t& source) {
+  if (!agent_) return inputs_->next(raw, source);
+  source = 0;
+  return agent_->next(raw) == AgentSource::Next::kPacket ? CaptureGroup::Next::kPacket
+                                                         : CaptureGroup::Next::kIdle;
+}
+
+CaptureStats Probe::capture_stats() const {
+  if (!agent_) return inputs_->total_stats();
+  CaptureStats s;
+  s.received = counters_.packets;
+  s.kernel_dropped = agent_->stats().drops.ringbuf_full;
+  return s;
+}
+
 void Probe::run() {
   started_ = now_s();
   // A first (empty) file now: a directory the user cannot write to is an
@@ -168,13 +212,13 @@ void Probe::run() {
   size_t source = 0;
   uint64_t since_clock_check = 0;
   while (!stop_requested_) {
-    auto r = inputs_->next(raw, source);
+    auto r = next_packet(raw, source);
     if (r == CaptureGroup::Next::kEnd) break;
     if (r == CaptureGroup::Next::kPacket) {
       process(raw, source);
       if (options_.max_packets && counters_.packets >= options_.max_packets) break;
       if (++since_clock_check < 1024) continue;  // read the clock rarely on busy links
-    } else if (!inputs_->files()) {
+    } else if (live()) {
       table_->expire(wall_us());  // a quiet link still ages its flows
     }
     since_clock_check = 0;
@@ -193,6 +237,9 @@ void Probe::run() {
       next_stats = t + options_.stats_interval_s;
     }
   }
+  // Calls still in the reorder window are flows' last bytes.
+  if (agent_)
+    while (agent_->next_remaining(raw)) process(raw, 0);
   if (attribution_) drain_attribution();
   table_->flush(ExportReason::kShutdown);
   for (auto& s : sinks_) s->flush();
@@ -203,6 +250,8 @@ AnomalyCounters Probe::anomalies() const {
   AnomalyCounters total;
   for (const auto& d : decoders_)
     for (size_t i = 0; i < total.counts.size(); ++i) total.counts[i] += d.anomalies().counts[i];
+  // Agent mode's packets hold only the data the kernel copied: cut by design.
+  if (agent_) total.counts[size_t(Anomaly::kSnaplenTruncated)] = 0;
   return total;
 }
 

@@ -13,6 +13,7 @@
 #include "dpi/ndpi_engine.h"
 #include "export/flow_export.h"
 #include "flow/flow_table.h"
+#include "probe/agent_source.h"
 #include "probe/process_activity.h"
 
 namespace vedetta {
@@ -33,6 +34,8 @@ struct ProbeOptions {
   std::string processes_json;   // active processes file ("" = none)
   DelayAccounting delayacct;    // I/O wait of the processes: measurable or not
   double duration_s = 0;        // stop after this long (0 = no limit)
+  // Agent mode: no interface, flows from the socket system calls (eBPF).
+  bool events_only = false;
 };
 
 struct ProbeCounters {
@@ -65,19 +68,27 @@ class Probe {
   // back to polling (why), polling misses short-lived processes ("" = none).
   const std::string& attribution_warning() const { return attribution_warning_; }
   AnomalyCounters anomalies() const;
-  CaptureStats capture_stats() const { return inputs_->total_stats(); }
+  // Agent mode: packets made from calls; kernel drops = events lost.
+  CaptureStats capture_stats() const;
 
  private:
   void on_export(Flow& f, ExportReason reason);
   void process(const RawPacket& raw, size_t source);
+  CaptureGroup::Next next_packet(RawPacket& raw, size_t& source);
+  bool live() const { return agent_ || !inputs_->files(); }
+  std::string agent_report() const;
+  std::string capture_report() const;
   void open_attribution();
+  void open_agent();
+  void open_inputs();
   void drain_attribution();
   // Throws at start (a directory --user cannot write to); later failures
   // are a warning on stderr.
   void write_processes(bool at_start);
 
   ProbeOptions options_;
-  std::unique_ptr<CaptureGroup> inputs_;
+  std::unique_ptr<CaptureGroup> inputs_;  // null in agent mode
+  std::unique_ptr<AgentSource> agent_;
   std::vector<Decoder> decoders_;  // one per input (datalinks differ)
   std::unique_ptr<NdpiEngine> dpi_;
   std::unique_ptr<FlowTable> table_;

@@ -15,7 +15,7 @@ std::string rate(double v, const char* unit) {
 }  // namespace
 
 std::string Probe::stats_line(double elapsed_s) const {
-  CaptureStats cs = inputs_->total_stats();
+  CaptureStats cs = capture_stats();
   double secs = elapsed_s > 0 ? elapsed_s : 1;
   char b[512];
   int n = std::snprintf(b, sizeof b,
@@ -31,10 +31,12 @@ std::string Probe::stats_line(double elapsed_s) const {
   std::string line(b, n > 0 ? n : 0);
   if (attribution_) {
     AttributionStats a = attribution_->stats();
-    std::snprintf(b, sizeof b, ", attributed %.0f%% of flows", a.flows ? 100.0 * a.flows_attributed / a.flows : 0.0);
+    std::snprintf(b, sizeof b, ", local flows attributed %.0f%% (%.0f%% of bytes)",
+                  a.local_flows ? 100.0 * a.local_flows_attributed / a.local_flows : 0.0,
+                  a.local_bytes ? 100.0 * a.local_bytes_attributed / a.local_bytes : 0.0);
     line += b;
   }
-  if (inputs_->files()) {
+  if (!live()) {
     for (size_t i = 0; i < inputs_->size(); ++i) {
       double p = (*inputs_)[i].progress();
       if (p >= 0 && p < 1) {
@@ -46,7 +48,7 @@ std::string Probe::stats_line(double elapsed_s) const {
   return line;
 }
 
-std::string Probe::report() const {
+std::string Probe::capture_report() const {
   std::string out;
   char b[512];
   CaptureStats cs = inputs_->total_stats();
@@ -63,6 +65,35 @@ std::string Probe::report() const {
                   (unsigned long long)s.kernel_dropped, (unsigned long long)s.interface_dropped);
     out += b;
   }
+  return out;
+}
+
+// What the calls showed, and what they moved without showing it.
+std::string Probe::agent_report() const {
+  AgentStats a = agent_->stats();
+  char b[1024];
+  std::snprintf(b, sizeof b,
+                "syscalls: %llu packets from %llu send/receive calls (and connects, accepts, "
+                "closes), %llu receives left to their local sender, %llu events lost (ring "
+                "buffer full), %llu calls on other fds left in the kernel\n"
+                "not shown by the calls: sendfile/splice %llu calls, %llu bytes (in the flows, no "
+                "data for nDPI); sendmmsg/recvmmsg %llu calls, %llu messages (bytes unknown, not in "
+                "the flows); io_uring %llu enters, %llu submissions (their I/O is not seen); "
+                "kernel TLS not detectable (its sockets look like plain TCP)\n",
+                (unsigned long long)counters_.packets, (unsigned long long)a.calls,
+                (unsigned long long)a.local_receives, (unsigned long long)a.drops.ringbuf_full,
+                (unsigned long long)a.other_fds,
+                (unsigned long long)a.dataless_calls, (unsigned long long)a.dataless_bytes,
+                (unsigned long long)a.mmsg_calls, (unsigned long long)a.mmsg_messages,
+                (unsigned long long)a.io_uring.enters, (unsigned long long)a.io_uring.sqes);
+  return b;
+}
+
+std::string Probe::report() const {
+  std::string out;
+  char b[512];
+  if (agent_) out += agent_report();
+  else out += capture_report();
   const FlowTableStats& fs = table_->stats();
   std::snprintf(b, sizeof b,
                 "flows: %llu packets in flows, %llu flows created, %llu records exported "
@@ -80,16 +111,25 @@ std::string Probe::report() const {
   }
   if (attribution_) {
     AttributionStats a = attribution_->stats();
-    std::snprintf(b, sizeof b, "attribution: %llu of %llu flows (%.1f%% of bytes) have a local process; ",
+    std::snprintf(b, sizeof b,
+                  "attribution: %llu of %llu flows (%.1f%% of bytes) have a local process; "
+                  "%llu of %llu flows with an address of this host (%.1f%% of their bytes); ",
                   (unsigned long long)a.flows_attributed, (unsigned long long)a.flows,
-                  a.bytes ? 100.0 * a.bytes_attributed / a.bytes : 0.0);
+                  a.bytes ? 100.0 * a.bytes_attributed / a.bytes : 0.0,
+                  (unsigned long long)a.local_flows_attributed, (unsigned long long)a.local_flows,
+                  a.local_bytes ? 100.0 * a.local_bytes_attributed / a.local_bytes : 0.0);
     out += b;
     if (attribution_->source() == FlowAttribution::Source::kPoll)
       std::snprintf(b, sizeof b, "%llu socket scans (polling, no eBPF)\n", (unsigned long long)a.scans);
+    else if (attribution_->source() == FlowAttribution::Source::kFed)
+      std::snprintf(b, sizeof b, "from agent mode's events\n");
     else
       std::snprintf(b, sizeof b,
-                    "events lost: %llu socket, %llu process (ring buffer full); not needed, left "
-                    "in the kernel: %llu repeated send/receive, %llu other\n",
+                    "%llu socket (%llu applied) and %llu process events received, events "
+                    "lost: %llu socket, %llu process (ring buffer full); not needed, left in the "
+                    "kernel: %llu repeated send/receive, %llu other\n",
+                    (unsigned long long)a.socket_events,
+                    (unsigned long long)a.socket_events_applied, (unsigned long long)a.process_events,
                     (unsigned long long)a.drops.ringbuf_full,
                     (unsigned long long)a.drops.process_ringbuf_full,
                     (unsigned long long)a.left_in_kernel_io, (unsigned long long)a.left_in_kernel_other);

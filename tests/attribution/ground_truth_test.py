@@ -10,10 +10,14 @@ and unconnected; IPv4 and IPv6; a dual-stack [::] listener accepting IPv4
 clients; the same client port reused at once by successive processes; an
 SO_REUSEPORT server of three processes; a UDP reply sent by another process
 than the one that received; a multi-threaded client; a forked child doing
-the I/O on its parent's socket. Plus a flow to an address that is not local:
+the I/O on its parent's socket; bash processes that open a TCP or UDP
+socket, send one message and exit (each lives a few milliseconds: the test
+prints how long at most). Plus a flow to an address that is not local:
 marked remote (no process at the far end).
 
   ground_truth_test.py VEDETTA [--keep]      (root, BPF, ip netns)
+bench/attribution/vs_nethogs.py runs the same workload (run_workload) with
+more short-lived processes, and compares with nethogs.
 Exit 0 = every flow right, 1 = a wrong or missing one, 77 = skipped
 (prerequisite missing; a failure with CI=true).
 """
@@ -21,6 +25,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +34,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 AGENTS = os.path.join(HERE, "ground_truth_agents.py")
 NS, VETH = "vgt", "vgt0"
+REMOTE, REMOTE_PORT = "192.0.2.77", 9  # TEST-NET-1, routed via the veth: nobody owns it
 ROOT4, NS4 = "198.51.100.1", "198.51.100.2"
 ROOT6, NS6 = "2001:db8:7665:1::1", "2001:db8:7665:1::2"
 PYTHON = os.path.realpath(sys.executable)
@@ -67,7 +73,10 @@ def teardown_namespace():
 
 
 class Agent:
-    """One program of ground_truth_agents.py; its JSON lines read on demand."""
+    """One program of ground_truth_agents.py; its JSON lines read on demand.
+    Every agent started is killed at the end (Agent.kill_all), so that a
+    failing case leaves no server waiting for a client."""
+    started = []
 
     def __init__(self, role, *args, ns=None):
         cmd = [PYTHON, AGENTS, role, *map(str, args)]
@@ -75,6 +84,14 @@ class Agent:
             cmd = ["ip", "netns", "exec", ns] + cmd  # ip execs python: same pid
         self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         self.pid = self.p.pid
+        Agent.started.append(self.p)
+
+    @classmethod
+    def kill_all(cls):
+        for p in cls.started:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
 
     def read(self):
         line = self.p.stdout.readline()
@@ -91,7 +108,31 @@ def expect(proto, cport, sport, client_pid, client_exe, server_pid, server_exe, 
             "spid": server_pid, "sexe": server_exe, "what": what}
 
 
-def tcp_cases():
+def short_lived_bash(proto, port):
+    """A bash that opens a socket to 127.0.0.1:PORT, sends one message and
+    exits. Returns (pid, at most how long it lived in ms: spawn to reaped)."""
+    t0 = time.monotonic()
+    b = subprocess.Popen([BASH, "-c", f"exec 3<>/dev/{proto}/127.0.0.1/{port}; printf x. >&3"])
+    b.wait(timeout=10)
+    return b.pid, (time.monotonic() - t0) * 1000
+
+
+def short_lived_cases(proto, count):
+    """COUNT bash clients, one after the other, of a python server on loopback."""
+    srv = Agent(f"{proto}_server", "127.0.0.1", count)
+    port = srv.read()["port"]
+    out = []
+    for i in range(count):
+        pid, lived_ms = short_lived_bash(proto, port)
+        e = expect(6 if proto == "tcp" else 17, srv.read()["peer_port"], port, pid, BASH, srv.pid,
+                   PYTHON, f"{proto.upper()} short-lived bash #{i}")
+        e["client_lived_ms"] = lived_ms
+        out.append(e)
+    srv.wait()
+    return out
+
+
+def tcp_cases(short_lived=10):
     out = []
     # Long-lived TCP on loopback, and IPv4/IPv6 across the veth (server in the namespace).
     for host, ns, label in (("127.0.0.1", None, "loopback v4"), (NS4, NS, "veth v4"),
@@ -103,15 +144,8 @@ def tcp_cases():
         cli.wait()
         srv.wait()
         out.append(expect(6, cport, port, cli.pid, PYTHON, srv.pid, PYTHON, f"TCP {label}"))
-    # Ten short connections from bash processes that exit at once.
-    srv = Agent("tcp_server", "127.0.0.1", 10)
-    port = srv.read()["port"]
-    for i in range(10):
-        b = subprocess.Popen([BASH, "-c", f"exec 3<>/dev/tcp/127.0.0.1/{port}; printf x. >&3"])
-        b.wait(timeout=10)
-        out.append(expect(6, srv.read()["peer_port"], port, b.pid, BASH, srv.pid, PYTHON,
-                          f"TCP short-lived bash #{i}"))
-    srv.wait()
+    # Short connections from bash processes that exit at once.
+    out += short_lived_cases("tcp", short_lived)
     # A dual-stack [::] listener accepting an IPv4 client.
     srv = Agent("tcp_server", "::", 1, 0, 1)
     port = srv.read()["port"]
@@ -120,16 +154,23 @@ def tcp_cases():
     cli.wait()
     srv.wait()
     out.append(expect(6, cport, port, cli.pid, PYTHON, srv.pid, PYTHON, "TCP dual-stack listener"))
-    # The same client port reused at once by two successive processes (RST: no TIME_WAIT).
-    srv = Agent("tcp_server", "127.0.0.1", 2)
-    port = srv.read()["port"]
-    first = Agent("tcp_client", "127.0.0.1", port, 0, 0, 1)
-    reused = first.read()["local_port"]
-    first.wait()
-    second = Agent("tcp_client", "127.0.0.1", port, 0, reused, 1)
-    second.read()
-    second.wait()
-    srv.wait()
+    # The same client port reused at once by two successive processes (RST: no
+    # TIME_WAIT). Another program may take the freed port first: try again.
+    for attempt in range(5):
+        srv = Agent("tcp_server", "127.0.0.1", 2)
+        port = srv.read()["port"]
+        first = Agent("tcp_client", "127.0.0.1", port, 0, 0, 1)
+        reused = first.read()["local_port"]
+        first.wait()
+        second = Agent("tcp_client", "127.0.0.1", port, 0, reused, 1)
+        line = second.p.stdout.readline()
+        second.wait()
+        if line:
+            srv.wait()
+            break
+        print(f"port {reused} taken before the second client could bind it: again", flush=True)
+        srv.p.kill()
+        srv.wait()
     out.append(expect(6, reused, port, first.pid, PYTHON, srv.pid, PYTHON, "TCP port reuse, first"))
     out.append(expect(6, reused, port, second.pid, PYTHON, srv.pid, PYTHON, "TCP port reuse, second"))
     # SO_REUSEPORT: three server processes on one port, six clients.
@@ -169,11 +210,13 @@ def tcp_cases():
     child = cli.read()["child"]
     cli.wait()
     srv.wait()
-    out.append(expect(6, cport, port, child, PYTHON, srv.pid, PYTHON, "TCP forked child's I/O"))
+    e = expect(6, cport, port, child, PYTHON, srv.pid, PYTHON, "TCP forked child's I/O")
+    e["client_shared_with"] = str(cli.pid)  # the parent connected: listed as sharing
+    out.append(e)
     return out
 
 
-def udp_cases():
+def udp_cases(short_lived=10):
     out = []
     for host, ns, connected, label in (("127.0.0.1", None, 0, "loopback v4"),
                                        ("::1", None, 1, "loopback v6, connected"),
@@ -196,7 +239,48 @@ def udp_cases():
     e = expect(17, cport, port, cli.pid, PYTHON, srv.pid, PYTHON, "UDP reply by another process")
     e["spid_any"] = [srv.pid, replier]  # both did the server's I/O
     out.append(e)
+    # One datagram from each of several bash processes, gone before the answer comes.
+    out += short_lived_cases("udp", short_lived)
     return out
+
+
+def send_to_remote():
+    """A datagram to an address that is not local: the flow's server end is
+    remote. Returns the client port."""
+    sh("ip", "route", "replace", f"{REMOTE}/32", "via", NS4, check=False)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.sendto(b"nobody there", (REMOTE, REMOTE_PORT))
+        return s.getsockname()[1]
+
+
+def run_workload(short_lived=10):
+    """Every case, then the remote flow; the namespace must exist. Returns
+    the expected flows and the remote flow's client port (check_flows checks
+    that one apart: it has no server process)."""
+    expected = tcp_cases(short_lived) + udp_cases(short_lived)
+    return expected, send_to_remote()
+
+
+def find_flow(flows, e, used):
+    """The earliest exported flow of e's tuple not already matched (index into
+    flows, added to used), or None."""
+    cands = [i for i, f in enumerate(flows) if i not in used and f.get("PROTOCOL") == e["proto"]
+             and f.get("L4_SRC_PORT") == e["cport"] and f.get("L4_DST_PORT") == e["sport"]]
+    if not cands:
+        return None
+    i = min(cands, key=lambda i: flows[i].get("FLOW_START_MILLISECONDS", 0))
+    used.add(i)
+    return i
+
+
+def client_right(f, e):
+    return (f.get("SRC_PROC_PID") == e["cpid"]
+            and os.path.realpath(f.get("SRC_PROC_EXE", "")) == e["cexe"])
+
+
+def server_right(f, e):
+    return (f.get("DST_PROC_PID") in e.get("spid_any", [e["spid"]])
+            and os.path.realpath(f.get("DST_PROC_EXE", "")) == e["sexe"])
 
 
 def check_flows(flows, expected, remote_port):
@@ -209,24 +293,27 @@ def check_flows(flows, expected, remote_port):
 
     used = set()
     for e in expected:
-        cands = [i for i, f in enumerate(flows) if i not in used and f.get("PROTOCOL") == e["proto"]
-                 and f.get("L4_SRC_PORT") == e["cport"] and f.get("L4_DST_PORT") == e["sport"]]
-        cands.sort(key=lambda i: flows[i].get("FLOW_START_MILLISECONDS", 0))
-        if not cands:
+        i = find_flow(flows, e, used)
+        if i is None:
             check(False, f"{e['what']}: flow {e['cport']}->{e['sport']} exported")
             continue
-        i = cands[0]
-        used.add(i)
         f = flows[i]
         spids = e.get("spid_any", [e["spid"]])
         got = (f.get("SRC_PROC_PID"), f.get("DST_PROC_PID"))
         exes = (os.path.realpath(f.get("SRC_PROC_EXE", "")), os.path.realpath(f.get("DST_PROC_EXE", "")))
-        check(got[0] == e["cpid"] and got[1] in spids and exes == (e["cexe"], e["sexe"]),
+        check(client_right(f, e) and server_right(f, e),
               f"{e['what']}: client {e['cpid']} {e['cexe']}, server {spids} {e['sexe']} "
               f"(flow says {got[0]} {exes[0]}, {got[1]} {exes[1]})")
+        check(f.get("FLOW_LOCAL_ENDS") == "both",
+              f"{e['what']}: both ends local ({f.get('FLOW_LOCAL_ENDS')})")
+        if "client_shared_with" in e:
+            check(f.get("SRC_PROC_SHARED_WITH") == e["client_shared_with"],
+                  f"{e['what']}: the parent listed as sharing the socket "
+                  f"({f.get('SRC_PROC_SHARED_WITH')}, expected {e['client_shared_with']})")
     remote = [f for f in flows if f.get("L4_DST_PORT") == remote_port and f.get("PROTOCOL") == 17]
     check(bool(remote) and all("DST_PROC_PID" not in f for f in remote)
-          and all(f.get("SRC_PROC_PID") == os.getpid() for f in remote),
+          and all(f.get("SRC_PROC_PID") == os.getpid() for f in remote)
+          and all(f.get("FLOW_LOCAL_ENDS") == "client" for f in remote),
           f"UDP to a non-local address: client is this test, server end remote ({len(remote)} flows)")
     return failures
 
@@ -252,27 +339,26 @@ def main():
         time.sleep(2)  # BPF loaded, captures open
         if probe.poll() is not None:
             skip(f"vedetta probe cannot attribute here: {probe.stderr.read().strip()}")
-        expected = tcp_cases() + udp_cases()
-        # A flow whose server is not local: 192.0.2.77 is routed via the veth
-        # (a TEST-NET-1 address nobody owns): no local socket at that end.
-        sh("ip", "route", "replace", "192.0.2.77/32", "via", NS4, check=False)
-        rs = __import__("socket").socket(__import__("socket").AF_INET, __import__("socket").SOCK_DGRAM)
-        rs.sendto(b"nobody there", ("192.0.2.77", 9))
-        rs.close()
+        expected, _ = run_workload()
         time.sleep(3)  # idle timeout 2 s: UDP flows end
     finally:
+        Agent.kill_all()
         probe.send_signal(signal.SIGINT)
         try:
             _, err = probe.communicate(timeout=30)
         except subprocess.TimeoutExpired:
             probe.kill()
             _, err = probe.communicate()
-        sh("ip", "route", "del", "192.0.2.77/32", check=False)
+        sh("ip", "route", "del", f"{REMOTE}/32", check=False)
         if "--keep" not in sys.argv:
             teardown_namespace()
     print(err.strip(), flush=True)
     flows = [json.loads(l) for l in open(out)]
-    failures = check_flows(flows, expected, 9)
+    failures = check_flows(flows, expected, REMOTE_PORT)
+    lived = [e["client_lived_ms"] for e in expected if "client_lived_ms" in e]
+    print(f"short-lived bash clients lived {min(lived):.1f} to {max(lived):.1f} ms (spawn to "
+          f"reaped: an upper bound); {sum(ms < 10 for ms in lived)} of {len(lived)} under 10 ms",
+          flush=True)
     total = len(expected) + 1
     print(f"{total - len(failures)}/{total} flows attributed right", flush=True)
     shutil.rmtree(tmp, ignore_errors=True)

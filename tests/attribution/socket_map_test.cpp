@@ -148,6 +148,63 @@ TEST(SocketMap, ATupleReusedBySuccessiveProcessesNamesTheOneAliveWhenTheFlowStar
   EXPECT_EQ(at(1300 * ms), 200u);
 }
 
+TEST(SocketMap, AnExecReadAfterTheSocketEventButMadeBeforeItNamesTheProgram) {
+  ProcessTable procs;
+  SocketMap map(procs);
+  vedetta_process_event parent{};  // a known parent: its forked child is no placeholder
+  parent.kind = VEDETTA_PROCESS_EXEC;
+  parent.tgid = parent.tid = 1;
+  parent.ts_ns = 500;
+  std::strncpy(parent.comm, "python3", sizeof parent.comm - 1);
+  std::strncpy(parent.filename, "/usr/bin/python3", sizeof parent.filename - 1);
+  procs.on_process_event(parent);
+  vedetta_process_event fork{};
+  fork.kind = VEDETTA_PROCESS_FORK;
+  fork.tgid = fork.tid = 1;
+  fork.child_tgid = fork.child_tid = 300;
+  std::strncpy(fork.comm, "python3", sizeof fork.comm - 1);
+  fork.ts_ns = 1000;
+  procs.on_process_event(fork);
+  // The socket event (ts 3000) is read first, from its own ring buffer ...
+  auto c = event(SYS_connect, true, 300, "bash");
+  c.ts_ns = 3000;
+  v4(c.sock, "127.0.0.1", 40001, "127.0.0.1", 8080);
+  map.on_syscall_event(c);
+  // ... then the exec (ts 2000) that came before it.
+  vedetta_process_event exec{};
+  exec.kind = VEDETTA_PROCESS_EXEC;
+  exec.tgid = exec.tid = 300;
+  exec.ppid = 1;
+  exec.ts_ns = 2000;
+  std::strncpy(exec.comm, "bash", sizeof exec.comm - 1);
+  std::strncpy(exec.filename, "/usr/bin/bash", sizeof exec.filename - 1);
+  procs.on_process_event(exec);
+  const SocketOwner* o = map.find(IPPROTO_TCP, ep("127.0.0.1", 40001), ep("127.0.0.1", 8080));
+  ASSERT_TRUE(o && o->process);
+  EXPECT_EQ(o->process->exe, "/usr/bin/bash");
+}
+
+TEST(SocketMap, TheSameTupleInTwoNamespacesNamesThePreferredOne) {
+  ProcessTable procs;
+  SocketMap map(procs);
+  auto a = event(SYS_connect, true, 100, "in_a");
+  v4(a.sock, "10.0.0.2", 40000, "10.0.0.1", 80);
+  a.sock.netns = 111;
+  map.on_syscall_event(a);
+  auto b = event(SYS_connect, true, 200, "in_b");
+  b.sock = a.sock;
+  b.sock.netns = 222;
+  map.on_syscall_event(b);
+  map.prefer_namespace(222);
+  const SocketOwner* o = map.find(IPPROTO_TCP, ep("10.0.0.2", 40000), ep("10.0.0.1", 80));
+  ASSERT_TRUE(o && o->process);
+  EXPECT_EQ(o->process->pid, 200u);
+  map.prefer_namespace(111);
+  o = map.find(IPPROTO_TCP, ep("10.0.0.2", 40000), ep("10.0.0.1", 80));
+  EXPECT_EQ(o->process->pid, 100u);
+  EXPECT_EQ(map.find(IPPROTO_TCP, ep("10.0.0.2", 40000), ep("10.0.0.1", 80), 222)->process->pid, 200u);
+}
+
 TEST(SocketMap, ClosedSocketsStayUntilExpired) {
   ProcessTable procs;
   SocketMap map(procs);

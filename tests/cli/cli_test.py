@@ -525,6 +525,17 @@ def case_json_output(ctx):
              "with --json FILE nothing goes to stdout (the table is the default output only)")
 
 
+def case_events_only_errors(ctx):
+    ctx.expect_error("--events-only with -i", ["--events-only", "-i", "lo"],
+                     [r"--events-only", r"--interface|-i\b"])
+    ctx.expect_error("--events-only with a packet filter", ["--events-only", "-f", "tcp"],
+                     [r"--events-only", r"-f", r"captures none"])
+    binary = binary_for_nobody(ctx)
+    os.chmod(ctx.tmp, 0o755)
+    ctx.expect_error("--events-only without root", ["--events-only", "--duration", "1"],
+                     [r"--events-only needs eBPF", r"root"], as_nobody=True, binary=binary)
+
+
 CASES = {
     "missing_file": case_missing_file,
     "unreadable_file": case_unreadable_file,
@@ -538,6 +549,7 @@ CASES = {
     "list_fields": case_list_fields,
     "template_output": case_template_output,
     "json_output": case_json_output,
+    "events_only_errors": case_events_only_errors,
 }
 
 
