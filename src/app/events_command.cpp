@@ -330,14 +330,19 @@ int run_live(const EventsArgs& a) {
   auto on_process = [&](const vedetta_process_event& k) { live.add(k); };
   auto start = std::chrono::steady_clock::now();
   StatsLine stats(start);
-  // Events of both ring buffers are held this long, then printed in time order.
-  constexpr uint64_t kReorderNs = 50'000'000;
+  // Both ring buffers are read to the end at each poll, so every event
+  // stamped before the poll started has been read (bar one still being
+  // written: a margin): those are released in time order. The kernel wakes
+  // the reader only per batch, so a fixed window after "now" could release
+  // an event before an older one of the other ring buffer (an exec after
+  // the writes that follow it) was read.
+  constexpr uint64_t kReorderNs = 10'000'000;
   while (!g_stop && !done) {
     if (a.max_seconds > 0 &&
         std::chrono::steady_clock::now() - start >= std::chrono::duration<double>(a.max_seconds))
       break;
-    capture->poll(100, on_syscall, on_process);
     uint64_t now = event_clock_now_ns();
+    capture->poll(100, on_syscall, on_process);
     live.release(now > kReorderNs ? now - kReorderNs : 0, sink);
     // Every event up to there was given: the chisel's clock may move on.
     if (chisel && now > kReorderNs) chisel->tick(now - kReorderNs + offset);
