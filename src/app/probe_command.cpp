@@ -129,6 +129,10 @@ int run(ProbeArgs& a) {
   g_running = &probe;
   struct sigaction sa {};
   sa.sa_handler = on_signal;
+  // A write to a full pipe (a slow reader) goes on after Ctrl-C instead of
+  // failing with EINTR and losing what stdio held; poll/epoll waits still
+  // return at once, which is how the loop sees the stop.
+  sa.sa_flags = SA_RESTART;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   probe.run();

@@ -621,13 +621,10 @@ def case_comm_filter(vedetta):
     lines = out.splitlines()
     print(f"{len(lines)} lines, child made {calls} writes; stderr: {err.strip()}", flush=True)
     c = Checker(lines)
-    # Every line is the child's; the count is checked loosely: under a loaded
-    # machine about 50 of the 2,000 calls have gone missing in user space in
-    # some runs (0 drops counted) -- an open bug noted on issue 3, while
-    # events.live_rate checks exact counts.
-    c.check(all(l == "vdt_commtest write" for l in lines) and len(lines) >= 0.9 * 2 * calls,
-            f"the lines are the child's writes ({len(lines)} lines, {2 * calls} expected, "
-            f"90% required)")
+    # (Lines were once lost here: Ctrl-C interrupted vedetta's write to the
+    # full stdout pipe, EINTR, and stdio dropped its buffer; SA_RESTART now.)
+    c.check(len(lines) >= 2 * calls and all(l == "vdt_commtest write" for l in lines),
+            f"every line is one of the child's writes ({len(lines)} lines, {2 * calls} expected)")
     m = re.search(r"(\d+) events of other processes left out in the kernel", err)
     c.check(bool(m) and int(m.group(1)) >= 4000,
             f"this test's 2,000 writes left out in the kernel ({m.group(1) if m else '?'} "
