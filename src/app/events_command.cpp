@@ -184,22 +184,6 @@ void finish_writing(events::ScapWriter& writer) {
                static_cast<unsigned long long>(writer.bytes_written()));
 }
 
-// Whether this process may load tracing BPF programs: root, CAP_SYS_ADMIN,
-// or CAP_BPF with CAP_PERFMON. Checked first so that the user reads one line
-// instead of libbpf's warnings.
-bool may_load_bpf() {
-  if (geteuid() == 0) return true;
-  FILE* f = std::fopen("/proc/self/status", "r");
-  if (!f) return true;  // cannot tell: let the kernel decide
-  char line[256];
-  unsigned long long eff = 0;
-  while (std::fgets(line, sizeof line, f))
-    if (std::sscanf(line, "CapEff: %llx", &eff) == 1) break;
-  std::fclose(f);
-  auto has = [&](int cap) { return (eff >> cap) & 1ULL; };
-  return has(21) || (has(39) && has(38));  // CAP_SYS_ADMIN; CAP_BPF + CAP_PERFMON
-}
-
 // With -v, every 10 seconds: the rate and the drops per reason since the
 // last line, on stderr.
 class StatsLine {
@@ -230,7 +214,7 @@ class StatsLine {
 };
 
 int run_live(const EventsArgs& a) {
-  if (!may_load_bpf())
+  if (!SyscallCapture::may_load())  // one line here rather than open()'s generic one
     throw UserError(
         "events: live capture needs root (or CAP_BPF + CAP_PERFMON) to load its eBPF programs: "
         "run it as root; reading .scap files with -r works without it");

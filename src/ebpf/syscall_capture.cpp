@@ -26,9 +26,12 @@ std::string why_bpf_failed(int err) {
   return std::string("loading the BPF programs failed: ") + strerror(err < 0 ? -err : err);
 }
 
+
+}  // namespace
+
 // Root, CAP_SYS_ADMIN, or CAP_BPF with CAP_PERFMON (from CapEff): checked
 // before libbpf tries, so that a user reads one line, not libbpf's warnings.
-bool may_load_tracing_bpf() {
+bool SyscallCapture::may_load() {
   if (geteuid() == 0) return true;
   FILE* f = std::fopen("/proc/self/status", "r");
   if (!f) return true;  // cannot tell: let the kernel decide
@@ -42,10 +45,8 @@ bool may_load_tracing_bpf() {
   return has(kSysAdmin) || (has(kBpf) && has(kPerfmon));
 }
 
-}  // namespace
-
 std::unique_ptr<SyscallCapture> SyscallCapture::open(const SyscallCaptureOptions& options) {
-  if (!may_load_tracing_bpf()) throw UserError(why_bpf_failed(EPERM));
+  if (!may_load()) throw UserError(why_bpf_failed(EPERM));
   libbpf_set_print(quiet_libbpf);
   std::unique_ptr<SyscallCapture> c(new SyscallCapture());
   c->skel_ = syscall_events_bpf__open();

@@ -55,6 +55,9 @@ class SyscallCapture {
   using ProcessHandler = std::function<void(const vedetta_process_event&)>;
 
   static std::unique_ptr<SyscallCapture> open(const SyscallCaptureOptions& options);
+  // Whether this process may load tracing BPF programs: root, CAP_SYS_ADMIN,
+  // or CAP_BPF with CAP_PERFMON (open() checks it first too).
+  static bool may_load();
   ~SyscallCapture();
 
   // Delivers the events available within `timeout_ms`; returns how many.
