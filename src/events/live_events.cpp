@@ -108,6 +108,29 @@ bool exit_takes_enter_data(uint32_t nr) {
   return nr == SYS_write || nr == SYS_sendto || nr == SYS_writev || nr == SYS_sendmsg;
 }
 
+// The parameters clone and execve exits start with: res, exe, args, tid,
+// pid, ptid, cwd, fdlimit, page faults and memory (not kept: 0), comm,
+// cgroups ("controller=path", NUL-separated).
+void process_params(Params& p, int64_t res, const std::string& exe, const std::string& args,
+                    int64_t tid, int64_t pid, int64_t ptid, const std::string& cwd,
+                    const std::string& comm, const std::string& cgroups) {
+  p.num<int64_t>(res);
+  p.str(exe);
+  p.raw(args.data(), args.size());
+  p.num<int64_t>(tid);
+  p.num<int64_t>(pid);
+  p.num<int64_t>(ptid);
+  p.str(cwd);
+  p.num<uint64_t>(0);  // fdlimit
+  p.num<uint64_t>(0);  // pgft_maj
+  p.num<uint64_t>(0);  // pgft_min
+  p.num<uint32_t>(0);  // vm_size
+  p.num<uint32_t>(0);  // vm_rss
+  p.num<uint32_t>(0);  // vm_swap
+  p.str(comm);
+  p.raw(cgroups.data(), cgroups.size());
+}
+
 }  // namespace
 
 LiveEvents::LiveEvents(ThreadTable& threads, int64_t boot_to_epoch_ns)
@@ -390,21 +413,7 @@ void LiveEvents::convert(const vedetta_process_event& k, const Sink& sink) {
         int64_t pid = child ? k.child_tgid : k.tgid;
         int64_t ptid = child ? (thread ? k.ppid : k.tgid) : k.ppid;
         Params p(begin(type, k.ts_ns, tid, 0));
-        p.num<int64_t>(child ? 0 : k.child_tid);  // res
-        p.str(info.exe);
-        p.raw(info.args.data(), info.args.size());
-        p.num<int64_t>(tid);
-        p.num<int64_t>(pid);
-        p.num<int64_t>(ptid);
-        p.str(cwd);
-        p.num<int64_t>(0);   // fdlimit
-        p.num<uint64_t>(0);  // pgft_maj
-        p.num<uint64_t>(0);  // pgft_min
-        p.num<uint32_t>(0);  // vm_size
-        p.num<uint32_t>(0);  // vm_rss
-        p.num<uint32_t>(0);  // vm_swap
-        p.str(comm);
-        p.empty();  // cgroups
+        process_params(p, child ? 0 : k.child_tid, info.exe, info.args, tid, pid, ptid, cwd, comm, "");
         p.num<uint32_t>(flags);
         p.num<uint32_t>(k.uid);
         p.num<uint32_t>(k.gid);
@@ -444,28 +453,15 @@ void LiveEvents::convert(const vedetta_process_event& k, const Sink& sink) {
       }
       ThreadInfo* after = threads_.find(k.tid);  // the sink may have changed the table
       std::string cwd = without_slash(after ? after->cwd : th.cwd);
-      Params p(begin(at ? id::kExecveatX : id::kExecveX, k.ts_ns, k.tid, 0));
-      p.num<int64_t>(0);  // res
-      p.str(info.exe);
-      p.raw(info.args.data(), info.args.size());
-      p.num<int64_t>(k.tid);
-      p.num<int64_t>(k.tgid);
-      p.num<int64_t>(k.ppid);
-      p.str(cwd);
-      p.num<uint64_t>(0);  // fdlimit
-      p.num<uint64_t>(0);  // pgft_maj
-      p.num<uint64_t>(0);  // pgft_min
-      p.num<uint32_t>(0);  // vm_size
-      p.num<uint32_t>(0);  // vm_rss
-      p.num<uint32_t>(0);  // vm_swap
-      p.str(comm);
-      // Read when the event arrived (add); gone already: empty, the parent's stay.
+      // The groups were read when the event arrived (add); gone already:
+      // empty, and the parent's stay.
       std::string groups;
       if (auto g = exec_groups_.find({k.tgid, k.ts_ns}); g != exec_groups_.end()) {
         groups = std::move(g->second);
         exec_groups_.erase(g);
       }
-      p.raw(groups.data(), groups.size());  // cgroups
+      Params p(begin(at ? id::kExecveatX : id::kExecveX, k.ts_ns, k.tid, 0));
+      process_params(p, 0, info.exe, info.args, k.tid, k.tgid, k.ppid, cwd, comm, groups);
       p.empty();           // env
       p.num<int32_t>(0);   // tty
       p.num<int64_t>(0);   // pgid
