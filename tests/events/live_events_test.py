@@ -258,15 +258,18 @@ class Run:
         return out.decode(errors="replace"), self.err.decode(errors="replace")
 
 
-def capture_child(vedetta, child, extra=(), settle=0.0):
+def capture_child(vedetta, child, extra=(), settle=0.0, args=None, while_running=None):
     """Captures `child` (started with stdin and stdout pipes, waiting for a
-    line on stdin) with `vedetta events --pid` and `extra` options: says "go",
-    reads the JSON line it prints, waits for its end, then `settle` seconds.
+    line on stdin) with `vedetta events --pid` (or `args` instead of --pid)
+    and `extra` options: says "go", calls `while_running`, reads the JSON line
+    the child prints, waits for its end, then `settle` seconds.
     Returns (stdout lines, stderr, the child's JSON)."""
     try:
-        run = Run(vedetta, child.pid, extra=extra)
+        run = Run(vedetta, child.pid, args=args, extra=extra)
         child.stdin.write("go\n")
         child.stdin.flush()
+        if while_running:
+            while_running()
         info = json.loads(child.stdout.readline())
         child.wait(timeout=30)
         time.sleep(settle)
@@ -485,22 +488,9 @@ def case_process_calls(vedetta):
 def case_filtered(vedetta):
     child = subprocess.Popen([sys.executable, "-c", FILTERED_CHILD], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
-    try:
-        # --pid keeps the machine's other calls out of the count below.
-        run = Run(vedetta, child.pid, ["--pid", str(child.pid),
-                                       "-p", "%proc.pid %evt.dir %evt.type %fd.name",
-                                       f"proc.pid={child.pid} and evt.type=connect"])
-        child.stdin.write("go\n")
-        child.stdin.flush()
-        info = json.loads(child.stdout.readline())
-        child.wait(timeout=20)
-        out, err = run.stop()
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-    lines = out.splitlines()
-    print(f"{len(lines)} lines; stderr: {err.strip()}", flush=True)
+    # --pid keeps the machine's other calls out of the count below.
+    lines, err, info = capture_child(vedetta, child, ["-p", "%proc.pid %evt.dir %evt.type %fd.name",
+                                                      f"proc.pid={child.pid} and evt.type=connect"])
     c = Checker(lines)
     tuple_ = rf"127\.0\.0\.1:{info['cport']}->127\.0\.0\.1:{info['sport']}"
     # At connect's enter the new socket has no name yet (as in sysdig).
@@ -520,19 +510,10 @@ def case_filtered(vedetta):
 def case_rate(vedetta):
     child = subprocess.Popen([sys.executable, "-c", RATE_CHILD], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
-    try:
-        run = Run(vedetta, child.pid, [f"proc.pid={child.pid} and fd.num=9999"])
-        child.stdin.write("go\n")
-        child.stdin.flush()
-        calls = int(child.stdout.readline())
-        child.wait(timeout=20)
-        out, err = run.stop()
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-    print(f"{calls} write calls in 4 s; stderr: {err.strip()}", flush=True)
-    c = Checker(out.splitlines())
+    lines, err, calls = capture_child(vedetta, child,
+                                      args=[f"proc.pid={child.pid} and fd.num=9999"])
+    print(f"{calls} write calls in 4 s", flush=True)
+    c = Checker(lines)
     m = re.search(r"(\d+) kernel events, (\d+) drops", err)
     c.check(bool(m), "the exit line counts kernel events and drops")
     if m:
@@ -602,24 +583,18 @@ def case_comm_filter(vedetta):
         os.symlink(sys.executable, link)
         child = subprocess.Popen([link, "-c", RATE_CHILD.replace("25000", "500")],
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        try:
-            run = Run(vedetta, child.pid, ["-p", "%proc.name %evt.type",
-                                           "proc.name=vdt_commtest and evt.type=write"])
-            child.stdin.write("go\n")
-            child.stdin.flush()
+
+        def own_writes():  # this test's own writes: dropped in the kernel
             fd = os.open("/dev/null", os.O_WRONLY)
-            for _ in range(2000):  # this test's own writes: dropped in the kernel
+            for _ in range(2000):
                 os.write(fd, b"x")
             os.close(fd)
-            calls = int(child.stdout.readline())
-            child.wait(timeout=20)
-            out, err = run.stop()
-        finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-    lines = out.splitlines()
-    print(f"{len(lines)} lines, child made {calls} writes; stderr: {err.strip()}", flush=True)
+
+        lines, err, calls = capture_child(
+            vedetta, child, args=["-p", "%proc.name %evt.type",
+                                  "proc.name=vdt_commtest and evt.type=write"],
+            while_running=own_writes)
+    print(f"child made {calls} writes", flush=True)
     c = Checker(lines)
     # (Lines were once lost here: Ctrl-C interrupted vedetta's write to the
     # full stdout pipe, EINTR, and stdio dropped its buffer; SA_RESTART now.)
