@@ -51,14 +51,14 @@ void put_fd_details(ByteBuilder& b, const FdEntry& fd, FdType type) {
       return;
     case FdType::kUnixSock:
       b.put<uint64_t>(0).put<uint64_t>(0);  // kernel socket addresses: not kept
-      b.str16(fd.name);
+      b.str16(fd.name, scap_limits::kPath);
       return;
     case FdType::kFileV2:
       b.put<uint32_t>(0);  // open flags: not kept
-      b.str16(fd.name);
+      b.str16(fd.name, scap_limits::kPath);
       return;
     default:
-      b.str16(fd.name);
+      b.str16(fd.name, scap_limits::kPath);
       return;
   }
 }
@@ -77,7 +77,7 @@ FdType type_sysdig_reads(FdType t) {
       return FdType::kUnsupported;
     default:
       return static_cast<uint8_t>(t) > static_cast<uint8_t>(FdType::kFileV2) ? FdType::kUnsupported
-                                                                              : t;
+                                                                             : t;
   }
 }
 
@@ -123,7 +123,9 @@ std::vector<uint8_t> process_list_body(std::span<const ThreadEntry> threads) {
     ByteBuilder t;
     t.put<int64_t>(th.tid).put<int64_t>(th.pid).put<int64_t>(th.ptid);
     t.put<int64_t>(0).put<int64_t>(0);  // session id, process group: not kept
-    t.str16(th.comm).str16(th.exe).str16(th.exepath).str16(th.args).str16(th.cwd);
+    using namespace scap_limits;
+    t.str16(th.comm, kPath).str16(th.exe, kPath).str16(th.exepath, kPath);
+    t.str16(th.args, kArgs).str16(th.cwd, kPath);
     // Threads sharing their process's fds say so (kCloneFiles): sysdig looks
     // them up in the main thread's list only then.
     t.put<uint64_t>(0);  // fd limit: not kept
@@ -131,9 +133,9 @@ std::vector<uint8_t> process_list_body(std::span<const ThreadEntry> threads) {
     t.put<uint32_t>(th.uid).put<uint32_t>(th.gid);
     t.put<uint32_t>(0).put<uint32_t>(0).put<uint32_t>(0);  // vmsize, vmrss, vmswap (KiB)
     t.put<uint64_t>(0).put<uint64_t>(0);                   // page faults
-    t.str16("");                                          // environment
-    t.put<int64_t>(th.tid).put<int64_t>(th.pid);          // ids in its pid namespace
-    t.str16("").str16("/");                               // cgroups, root
+    t.str16("");                                           // environment
+    t.put<int64_t>(th.tid).put<int64_t>(th.pid);           // ids in its pid namespace
+    t.str16("").str16("/");                                // cgroups, root
     list.entry(t);
   }
   return std::move(list.data);
@@ -156,12 +158,17 @@ std::vector<uint8_t> user_list_body(const CaptureMetadata& metadata) {
   ByteBuilder b;
   for (const auto& [uid, name] : metadata.users) {
     ByteBuilder e;
-    e.put<uint8_t>(0).put<uint32_t>(uid).put<uint32_t>(0).str16(name).str16("").str16("");
+    e.put<uint8_t>(0)
+        .put<uint32_t>(uid)
+        .put<uint32_t>(0)
+        .str16(name, scap_limits::kCredentials)
+        .str16("")
+        .str16("");
     b.entry(e);
   }
   for (const auto& [gid, name] : metadata.groups) {
     ByteBuilder e;
-    e.put<uint8_t>(1).put<uint32_t>(gid).str16(name);
+    e.put<uint8_t>(1).put<uint32_t>(gid).str16(name, scap_limits::kCredentials);
     b.entry(e);
   }
   return std::move(b.data);

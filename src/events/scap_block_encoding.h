@@ -28,8 +28,9 @@ class ByteBuilder {
   }
   // The format's strings: u16 length, then the bytes (no NUL). Longer
   // strings are cut at 65535 bytes, the most the length can say.
-  ByteBuilder& str16(const std::string& s) {
-    const size_t n = s.size() < 0xFFFF ? s.size() : 0xFFFF;
+  // `limit` is a reader's own bound where it has one (see scap_limits).
+  ByteBuilder& str16(const std::string& s, size_t limit = 0xFFFF) {
+    const size_t n = s.size() < limit ? s.size() : limit;
     put<uint16_t>(static_cast<uint16_t>(n));
     data.insert(data.end(), s.begin(), s.begin() + static_cast<std::ptrdiff_t>(n));
     return *this;
@@ -45,6 +46,15 @@ class ByteBuilder {
   }
   std::vector<uint8_t> data;
 };
+
+// The longest strings libscap (sysdig 0.29.3) accepts in the metadata blocks:
+// one longer string and it refuses the whole capture ("invalid argslen").
+// One byte under its buffers, which hold the bytes and a NUL.
+namespace scap_limits {
+inline constexpr size_t kPath = 1024 - 1;  // comm, exe, exepath, cwd, root, fd names
+inline constexpr size_t kArgs = 4096 - 1;
+inline constexpr size_t kCredentials = 256 - 1;  // user and group names
+}  // namespace scap_limits
 
 namespace scap_block {
 inline constexpr uint32_t kSectionHeader = 0x0A0D0D0A;

@@ -12,6 +12,7 @@
 
 #include "common/user_error.h"
 #include "events/event_formatter.h"
+#include "events/scap_block_encoding.h"
 #include "events/scap_reader.h"
 #include "events/state_tracker.h"
 #include "events/thread_table.h"
@@ -115,9 +116,9 @@ std::vector<Event> sample_events() {
       make_event(1'700'000'000'000'001'000, 200, 23,                     // < connect
                  {test::p_u64(0), test::p_tuple4(a, 51000, b, 80), test::p_u64(5)}),
       make_event(1'700'000'000'000'002'000, 201, 7, {test::p_u64(5), test::p_buf("hello")},
-                 /*flags=*/1),                                           // < read, 0x217 block
-      make_event(1'700'000'000'000'003'000, 201, 5, {}),                 // no parameters
-      make_event(1'700'000'000'000'004'000, 200, 324,                    // container JSON, 70 KB
+                 /*flags=*/1),                            // < read, 0x217 block
+      make_event(1'700'000'000'000'003'000, 201, 5, {}),  // no parameters
+      make_event(1'700'000'000'000'004'000, 200, 324,     // container JSON, 70 KB
                  {std::vector<uint8_t>(70'000, 'j')}),
   };
 }
@@ -264,13 +265,56 @@ TEST(ScapWriter, NewerFdTypesAreWrittenAsSysdig029SawThem) {
   EXPECT_EQ(fds[1].name, "anon_inode:bpf-map");
 }
 
+// A process with a 30 KB command line (CI runners have them) once made sysdig
+// refuse the whole capture: "invalid argslen 25713". Strings are cut at
+// libscap's own bounds, and Debian's sysdig reads the file.
+TEST(ScapWriter, LongStringsAreCutWhereSysdigReadsThem) {
+  TempFile file("long_strings.scap");
+  CaptureMetadata m = sample_metadata();
+  ThreadEntry& th = m.threads.at(0);
+  th.args = std::string(30'000, 'a');
+  th.exepath = "/" + std::string(3'000, 'e');
+  th.cwd = "/" + std::string(3'000, 'c');
+  th.comm = std::string(2'000, 'n');
+  th.fds.push_back(named_fd(11, FdType::kFile, "/" + std::string(5'000, 'f')));
+  m.users[1000] = std::string(600, 'u');
+  {
+    ScapWriter w(file.path(), m, false);
+    std::vector<Event> events = sample_events();
+    events.pop_back();  // the 70 KB one: sysdig 0.29.3 reads at most 64 KB per event
+    for (const Event& e : events) w.write(e);
+    w.close();
+  }
+  std::string error;
+  auto r = ScapReader::open_file(file.path(), &error);
+  ASSERT_TRUE(r) << error;
+  const ThreadEntry& got = r->metadata().threads.at(0);
+  EXPECT_EQ(got.args.size(), scap_limits::kArgs);
+  EXPECT_EQ(got.cwd.size(), scap_limits::kPath);
+  EXPECT_EQ(got.fds.back().name.size(), scap_limits::kPath);
+
+  if (access("/usr/bin/sysdig", X_OK) != 0) {
+    if (const char* ci = std::getenv("CI"); ci && std::string(ci) == "true")
+      FAIL() << "Debian's sysdig is not installed (apt-get install sysdig)";
+    GTEST_SKIP() << "Debian's sysdig is not installed (apt-get install sysdig)";
+  }
+  const std::string command = "/usr/bin/sysdig -r '" + file.path() + "' 2>&1";
+  FILE* p = popen(command.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  EXPECT_EQ(pclose(p), 0) << out.substr(out.size() > 500 ? out.size() - 500 : 0);
+  EXPECT_EQ(out.find("invalid"), std::string::npos) << out.substr(0, 500);
+  EXPECT_NE(out.find("connect"), std::string::npos) << out.substr(0, 500);
+}
+
 TEST(ScapWriter, CannotCreateNamesTheFile) {
   try {
     ScapWriter w("/nonexistent-dir/x.scap", CaptureMetadata{}, false);
     FAIL() << "no error";
   } catch (const UserError& e) {
-    EXPECT_STREQ(e.what(),
-                 "cannot create '/nonexistent-dir/x.scap': No such file or directory");
+    EXPECT_STREQ(e.what(), "cannot create '/nonexistent-dir/x.scap': No such file or directory");
   }
 }
 
