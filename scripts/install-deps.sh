@@ -9,6 +9,8 @@ PACKAGES=(
   python3 iproute2 tcpdump procps util-linux
   # system events: eBPF build chain and the sysdig reference reader
   libbpf-dev bpftool zlib1g-dev sysdig
+  # flow export and collection: ZeroMQ (ntop wire format), fast JSON parsing
+  libzmq3-dev libsimdjson-dev
   # peers for tests and benchmarks
   tshark softflowd nfdump
   # benchmarks (bench/): GNU time for max RSS, editcap/capinfos, profilers
