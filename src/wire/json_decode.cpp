@@ -126,11 +126,11 @@ class JsonFlowDecoder {
       if (auto err = std::move(field_result).get(field)) return fail_document(err, doc);
       std::string_view key;
       if (auto err = field.unescaped_key().get(key)) return fail_document(err, doc);
-      RecordField f;
+      // Filled in place; a record with an error is thrown away whole.
+      RecordField& f = rec.fields.emplace_back();
       f.id = element_id_of_key(key);
       if (f.id == 0) f.name = std::string(key);
       if (!value(field.value(), f.value, doc)) return false;
-      rec.fields.push_back(std::move(f));
     }
     if (rec.fields.empty()) return true;
     expected_fields_ = rec.fields.size();
@@ -146,7 +146,7 @@ class JsonFlowDecoder {
       case ondemand::json_type::string: {
         std::string_view s;
         if (auto err = v.get_string().get(s)) return fail_document(err, doc);
-        out = std::string(s);
+        out.emplace<std::string>(s);
         return true;
       }
       case ondemand::json_type::boolean: {
