@@ -37,9 +37,15 @@ class JsonFlowDecoder {
  public:
   JsonFlowDecoder() { if (parser_.allocate(64 * 1024, kMaxDepth)) { /* retried by iterate() */ } }
 
+  // A rare huge message should not pin its copy for the thread's lifetime.
+  void trim() {
+    if (buffer_.capacity() > (4u << 20)) std::string().swap(buffer_);
+  }
+
   bool decode(std::string_view text, std::vector<FlowRecord>& out, std::string& error) {
     error_ = &error;
     text_ = text;
+    fields_ = 0;
     // simdjson reads up to SIMDJSON_PADDING bytes past the end.
     buffer_.resize(text.size() + SIMDJSON_PADDING);
     std::memcpy(buffer_.data(), text.data(), text.size());
@@ -126,6 +132,9 @@ class JsonFlowDecoder {
       if (auto err = std::move(field_result).get(field)) return fail_document(err, doc);
       std::string_view key;
       if (auto err = field.unescaped_key().get(key)) return fail_document(err, doc);
+      if (++fields_ > kMaxFieldsPerMessage) [[unlikely]]
+        return fail("more than " + std::to_string(kMaxFieldsPerMessage) + " fields in one message",
+                    location(doc));
       // Filled in place; a record with an error is thrown away whole.
       RecordField& f = rec.fields.emplace_back();
       f.id = element_id_of_key(key);
@@ -211,6 +220,7 @@ class JsonFlowDecoder {
   std::string_view text_;
   std::string* error_ = nullptr;
   size_t expected_fields_ = 16;
+  size_t fields_ = 0;  // in this message
 };
 
 }  // namespace
@@ -219,9 +229,10 @@ bool decode_json_flows(std::string_view text, std::vector<FlowRecord>& out, std:
   // One parser per thread: its buffers are reused from message to message.
   thread_local JsonFlowDecoder decoder;
   const size_t first_new = out.size();
-  if (decoder.decode(text, out, error)) return true;
-  out.resize(first_new);
-  return false;
+  const bool ok = decoder.decode(text, out, error);
+  decoder.trim();
+  if (!ok) out.resize(first_new);
+  return ok;
 }
 
 }  // namespace vedetta::wire

@@ -34,6 +34,7 @@ class TlvReader {
     FlowRecord record;
     size_t record_at = pos_;
     size_t expected_fields = 16;
+    record.fields.reserve(expected_fields);
     while (pos_ < data_.size()) {
       const size_t item_at = pos_;
       const uint8_t type = data_[pos_++];
@@ -107,6 +108,8 @@ class TlvReader {
 
   bool item(uint8_t type, size_t item_at, FlowRecord& record) {
     if (type >= kStartOfBlock && type <= kEndOfList) return scope_marker(type, item_at);
+    if (++fields_ > kMaxFieldsPerMessage) [[unlikely]]
+      return fail("more than " + std::to_string(kMaxFieldsPerMessage) + " fields in one message", item_at);
     const uint8_t key_type = type >> 4, value_type = type & 0x0F;
     // Filled in place; a record with an error is thrown away whole.
     RecordField& field = record.fields.emplace_back();
@@ -243,6 +246,7 @@ class TlvReader {
   std::span<const uint8_t> data_;
   std::string& error_;
   size_t pos_ = 0;
+  size_t fields_ = 0;
   std::vector<Scope> scopes_;
 };
 
