@@ -114,7 +114,8 @@ class JsonFlowDecoder {
       case UTF8_ERROR:
       case EMPTY:
       case UNCLOSED_STRING: return fail_text(err);
-      case INCOMPLETE_ARRAY_OR_OBJECT: return fail("the text ends inside an object or array", text_.size());
+      case INCOMPLETE_ARRAY_OR_OBJECT:  // simdjson says so for both
+        return fail("the text ends inside an object or array, or goes on after it", text_.size());
       case DEPTH_ERROR:
         return fail("nesting deeper than " + std::to_string(kMaxDepth) + " levels", location(doc));
       case INCORRECT_TYPE: return fail("invalid value", location(doc));

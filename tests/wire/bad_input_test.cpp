@@ -117,12 +117,14 @@ TEST(BadJson, ErrorsNameWhatAndWhere) {
   EXPECT_EQ(json_error("[{\"8\":1},7]"), "JSON flows: element 1 of the array is a number, not a flow object at byte 9");
   EXPECT_EQ(json_error("{\"8\":}"),
             "JSON flows: bad structure (a missing or extra comma, brace or key) at byte 5");
-  EXPECT_EQ(json_error("[{\"8\":1}"), "JSON flows: the text ends inside an object or array at byte 8");
+  EXPECT_EQ(json_error("[{\"8\":1}"), "JSON flows: the text ends inside an object or array, or goes on after it at byte 8");
   EXPECT_EQ(json_error("{\"8\":\"abc"), "JSON flows: a string is not closed before the end at byte 9");
   EXPECT_EQ(json_error("{\"8\":tru}"), "JSON flows: invalid value at byte 5");
   EXPECT_EQ(json_error("{\"8\":12ab}"), "JSON flows: invalid number at byte 5");
-  EXPECT_EQ(json_error("[{\"8\":1}] x").rfind("JSON flows: ", 0), 0u);
-  EXPECT_EQ(json_error("[{\"8\":1}] {}").rfind("JSON flows: ", 0), 0u);
+  EXPECT_EQ(json_error("[{\"8\":1}] x"),
+            "JSON flows: the text ends inside an object or array, or goes on after it at byte 11");
+  EXPECT_EQ(json_error("[{\"8\":1}]]"), "JSON flows: content after the JSON value at byte 9");
+  EXPECT_EQ(json_error("{8:1}"), "JSON flows: bad structure (a missing or extra comma, brace or key) at byte 1");
 }
 
 TEST(BadJson, DeepOrOddInputIsRefusedOrKept) {
