@@ -1,0 +1,121 @@
+// `vedetta probe -i PCAP --zmq tcp://127.0.0.1:PORT --zmq-probe-mode` (the
+// built binary, on a corpus capture) delivers the file's flows to a
+// collector bound on PORT: the same flows, with the same counters, as the
+// probe's own --json output of that run.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "collect/zmq_input.h"
+#include "wire/elements.h"
+#include "zmq_test_support.h"
+
+extern char** environ;
+
+namespace vedetta {
+namespace {
+
+// Fields compared between the JSON lines and the collected records.
+const char* const kCompared[] = {"IPV4_SRC_ADDR", "IPV6_SRC_ADDR", "L4_SRC_PORT",
+                                 "IPV4_DST_ADDR", "IPV6_DST_ADDR", "L4_DST_PORT",
+                                 "PROTOCOL",      "IN_BYTES",      "IN_PKTS",
+                                 "OUT_BYTES",     "OUT_PKTS",      "L7_PROTO_NAME",
+                                 "FLOW_SERVER_NAME"};
+
+std::string key_of_json(const nlohmann::json& flow) {
+  std::string key;
+  for (const char* name : kCompared) {
+    key += name;
+    key += '=';
+    if (flow.contains(name))
+      key += flow[name].is_string() ? flow[name].get<std::string>() : flow[name].dump();
+    key += ' ';
+  }
+  return key;
+}
+
+std::string key_of_record(const wire::FlowRecord& r) {
+  std::string key;
+  for (const char* name : kCompared) {
+    key += name;
+    key += '=';
+    std::string text;
+    if (const wire::Element* e = wire::find_element(name); e && wire::as_text(r.get(e->id), text))
+      key += text;
+    key += ' ';
+  }
+  return key;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class ProbeToCollector : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(ProbeToCollector, PcapFlowsArriveAsTheJsonShowsThem) {
+  std::string pcap = VEDETTA_PCAP_DIR "/android.pcap";
+  if (access(pcap.c_str(), R_OK) != 0) GTEST_SKIP() << pcap << " not found";
+  collect::ZmqInput input("tcp://127.0.0.1:*c");  // collector mode: the probe connects
+  std::string endpoint = input.endpoints()[0];
+  std::string dir = ::testing::TempDir();
+  std::string json_path = dir + "/zmq_cli_flows.json", err_path = dir + "/zmq_cli_stderr.txt";
+
+  std::vector<std::string> args = {VEDETTA_BINARY, "probe", "-i", pcap, "--zmq", endpoint,
+                                   "--zmq-probe-mode", "--json", json_path, "-q"};
+  std::istringstream extra(GetParam());
+  for (std::string word; extra >> word;) args.push_back(word);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+
+  test::Received got;
+  int status = 0;
+  bool exited = test::pump({&input}, got, [&] { return waitpid(pid, &status, WNOHANG) == pid; }, 60);
+  if (!exited) kill(pid, SIGKILL), waitpid(pid, &status, 0);
+  ASSERT_TRUE(exited) << "the probe did not finish";
+  std::string stderr_text = slurp(err_path);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << stderr_text;
+
+  std::multiset<std::string> want;
+  std::istringstream lines(slurp(json_path));
+  for (std::string line; std::getline(lines, line);) want.insert(key_of_json(nlohmann::json::parse(line)));
+  ASSERT_GT(want.size(), 10u);
+  ASSERT_TRUE(test::pump({&input}, got, [&] { return got.flows.size() >= want.size(); }, 10))
+      << got.flows.size() << " of " << want.size() << " flows\n" << stderr_text;
+  std::multiset<std::string> collected;
+  for (const auto& [origin, record] : got.flows) collected.insert(key_of_record(record));
+  EXPECT_EQ(collected, want);
+  EXPECT_EQ(input.stats().lost_messages, 0u);
+  EXPECT_EQ(input.stats().bad_messages, 0u);
+  EXPECT_GE(got.count("template"), 1u);
+  // The exit report says what went and that nothing was dropped.
+  std::string sent = std::to_string(want.size()) + " flows in ";
+  EXPECT_NE(stderr_text.find(sent), std::string::npos) << stderr_text;
+  EXPECT_NE(stderr_text.find(" 0 flows dropped"), std::string::npos) << stderr_text;
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, ProbeToCollector,
+                         ::testing::Values("--zmq-format tlv", "--zmq-format json --zmq-compress"),
+                         [](const auto& info) {
+                           return std::string(info.index == 0 ? "tlv" : "json_zlib");
+                         });
+
+}  // namespace
+}  // namespace vedetta
