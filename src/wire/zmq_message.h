@@ -52,6 +52,12 @@ void zlib_compress(std::span<const uint8_t> in, std::vector<uint8_t>& out);
 bool zlib_inflate(std::span<const uint8_t> in, size_t max_size, std::vector<uint8_t>& out,
                   std::string& error);
 
+// Frame 2 for `body` (JSON text or TLV bytes) under header `h`: zlib data
+// when h.compressed (v3 says so in its flags; older layouts mark it with a
+// 0x00 byte before the zlib stream, as ntopng expects). Sets h.size and
+// h.uncompressed_size to match; encode_header(h) afterwards.
+void encode_payload(ZmqHeader& h, std::span<const uint8_t> body, std::vector<uint8_t>& out);
+
 // Both frames of a message as the collector sees them.
 struct DecodedMessage {
   ZmqHeader header;
