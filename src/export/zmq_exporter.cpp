@@ -90,6 +90,7 @@ struct ZmqExporter::Impl {
   std::deque<OutMessage> backlog;
   size_t backlog_bytes = 0;
   std::vector<bool> seen_ids = std::vector<bool>(kTrackedIds);
+  bool template_changed = false;  // a flow brought an element not seen before
   std::string json_buffer;
 
   std::thread sender;
@@ -209,9 +210,11 @@ void ZmqExporter::Impl::run() {
       // While nobody listens, everything waits in the backlog (bounded);
       // events and templates are only for someone listening.
       Clock::time_point now = Clock::now();
-      if (new_subscribers > 0 || now >= next_template) {
-        queue_urgent("template", template_json());
+      if (new_subscribers > 0 || template_changed || now >= next_template) {
+        std::string json = template_json();
+        if (json != "[]") queue_urgent("template", std::move(json));
         next_template = now + seconds(opt.template_interval_s);
+        template_changed = false;
       }
       if (event) queue_urgent("event", std::move(*event));
       blocked = !send_backlog();
@@ -236,7 +239,10 @@ void ZmqExporter::Impl::encode_into_backlog(Batch& batch) {
   if (opt.template_fields.empty())
     for (const wire::FlowRecord& r : batch)
       for (const wire::RecordField& f : r.fields)
-        if (f.id < kTrackedIds) seen_ids[f.id] = true;
+        if (f.id < kTrackedIds && !seen_ids[f.id]) {
+          seen_ids[f.id] = true;
+          template_changed = true;
+        }
   OutMessage m;
   m.topic = "flow";
   m.format = opt.format;
@@ -249,13 +255,11 @@ void ZmqExporter::Impl::encode_into_backlog(Batch& batch) {
   } else {
     wire::encode_tlv_flows(batch, raw);
   }
-  m.uncompressed_size = static_cast<uint32_t>(raw.size());
-  if (opt.compress) {
-    wire::zlib_compress(raw, m.payload);
-    m.compressed = true;
-  } else {
-    m.payload = std::move(raw);
-  }
+  wire::ZmqHeader h;  // the layout the publisher writes (v3)
+  h.compressed = opt.compress;
+  wire::encode_payload(h, raw, m.payload);
+  m.compressed = h.compressed;
+  m.uncompressed_size = h.uncompressed_size;
   backlog_bytes += m.payload.size();
   backlog.push_back(std::move(m));
 }
@@ -266,7 +270,6 @@ void ZmqExporter::Impl::queue_urgent(const char* topic, std::string json) {
   OutMessage m;
   m.topic = topic;
   m.payload.assign(json.begin(), json.end());
-  m.uncompressed_size = static_cast<uint32_t>(m.payload.size());
   for (OutMessage& queued : backlog)
     if (queued.topic == topic && !queued.header_sent) {
       backlog_bytes += m.payload.size() - queued.payload.size();

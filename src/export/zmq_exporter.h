@@ -3,6 +3,10 @@
 // (probe or collector re-export) only enqueues: a bounded queue and a
 // sending thread keep a slow or absent collector from ever blocking packet
 // processing; what does not fit is counted (drops.export_queue_full).
+// Messages wait in the queue while no collector subscribes or the socket
+// is full (XPUB + ZMQ_XPUB_NODROP); a dropped message's msg_id is skipped,
+// so collectors count it as lost too. Also "template" messages (to each new
+// subscriber, and periodically) and "event" messages (set_event_source).
 #include <cstdint>
 #include <functional>
 #include <memory>

@@ -150,8 +150,9 @@ TEST(ZmqExport, EventMessagesCarryTheProbeStatistics) {
     exporter.tick();  // the probe's loop does this
     return got.count("event") >= 2;
   }, 10));
-  for (const auto& [topic, json] : got.messages)
+  for (const auto& [topic, json] : got.messages) {
     if (topic == "event") EXPECT_GE(nlohmann::json::parse(json)["packets"].get<int>(), 1);
+  }
   EXPECT_EQ(input.stats().lost_messages, 0u);
 }
 
@@ -408,7 +409,7 @@ TEST(ZmqBadInput, GarbageIsCountedByReasonAndSkipped) {
   ASSERT_TRUE(pump({&input}, got, [&] { return pub.has_subscriber(); }, 10));
   pub.send({bytes("flow garbage in one frame")});
   pub.send({bytes("flow"), bytes("a"), bytes("b")});
-  pub.send({std::vector<uint8_t>(17, 'f'), bytes("[]")});
+  pub.send({bytes("flow-17-bytes-hdr"), bytes("[]")});  // SUB filters on the topic prefix
   std::string not_json = "[{\"8\":";
   pub.send({v3_header(1, PayloadFormat::kJson, false, not_json.size()), bytes(not_json)});
   std::vector<uint8_t> tlv;
@@ -442,7 +443,9 @@ TEST(ZmqBadInput, RandomFramesNeverCrash) {
   const size_t header_sizes[] = {24, 28, 36, 40, 0, 1, 100};
   constexpr int kMessages = 500;
   for (int i = 0; i < kMessages; ++i) {
+    // At least "flow": shorter first frames never pass the subscription.
     std::vector<uint8_t> header(header_sizes[rng() % 7]), payload(rng() % 300);
+    if (header.size() < 4) header.resize(4);
     for (auto& b : header) b = static_cast<uint8_t>(rng());
     for (auto& b : payload) b = static_cast<uint8_t>(rng());
     if (header.size() >= 4) std::copy_n("flow", 4, header.begin());  // pass the subscription
