@@ -101,7 +101,12 @@ void ZmqInput::open_endpoint(std::string text, const std::string& curve_secret,
   set_int(e.socket, ZMQ_HEARTBEAT_IVL, 5000);
   set_int(e.socket, ZMQ_HEARTBEAT_TIMEOUT, 20000);
   set_int(e.socket, ZMQ_RECONNECT_IVL_MAX, 5000);
-  zmq_setsockopt(e.socket, ZMQ_MAXMSGSIZE, &max_bytes, sizeof max_bytes);
+  // Where anyone may connect, frames over the limit are refused by ZeroMQ
+  // (it drops that connection). Not on endpoints we connect to: libzmq does
+  // not reconnect after such a protocol error, so one oversized message
+  // would cut the probe off for good; decode_message refuses what is over
+  // its own limit instead.
+  if (e.bound) zmq_setsockopt(e.socket, ZMQ_MAXMSGSIZE, &max_bytes, sizeof max_bytes);
   if (!curve_secret.empty()) {
     set_int(e.socket, ZMQ_CURVE_SERVER, 1);
     zmq_setsockopt(e.socket, ZMQ_CURVE_SECRETKEY, curve_secret.data(), curve_secret.size());
@@ -167,8 +172,14 @@ bool ZmqInput::read_one(Endpoint& e, RecordHandler& handler) {
     return true;
   }
   origin.source_id = header.source_id;
+  bool replaced = false;
+  if (!e.bound) {
+    replaced = e.has_source && e.source_id != header.source_id;
+    e.has_source = true;
+    e.source_id = header.source_id;
+  }
   ZmqSourceStats* source = nullptr;
-  track(origin, header, source);
+  track(origin, header, replaced, source);
   decoded_.flows.clear();
   decoded_.text.clear();
   if (!wire::decode_message(bytes_of(header_frame), bytes_of(payload_frame), decoded_, error)) {
@@ -190,24 +201,29 @@ bool ZmqInput::read_one(Endpoint& e, RecordHandler& handler) {
 // msg_id is one sequence per sender over all its topics, from 1 (0 = none,
 // as ntopng reads it). A gap = messages lost on the way (or dropped by the
 // sender's full queue: vedetta skips their ids); a lower id = the sender
-// restarted, its new sequence lost up to this id.
-void ZmqInput::track(const FlowOrigin& origin, const wire::ZmqHeader& h, ZmqSourceStats*& source) {
+// restarted, and its new sequence was lost up to this id. `replaced`: a new
+// source id took over a connected endpoint, also a restart.
+void ZmqInput::track(const FlowOrigin& origin, const wire::ZmqHeader& h, bool replaced,
+                     ZmqSourceStats*& source) {
   auto [it, first] = sources_.try_emplace({origin.source, origin.source_id});
   source = &it->second;
-  if (!h.has_msg_id || h.msg_id == 0) return;
+  bool numbered = h.has_msg_id && h.msg_id != 0;
   uint32_t last = source->last_msg_id;
-  source->last_msg_id = h.msg_id;
-  if (first || last == 0) return;  // where it starts is not a loss
+  if (numbered) source->last_msg_id = h.msg_id;
   uint64_t lost = 0;
-  if (h.msg_id > last) {
+  if (replaced || (numbered && !first && last != 0 && h.msg_id <= last)) {
+    count_restart(*source);
+    if (numbered) lost = h.msg_id - 1;  // the new run's messages before this one
+  } else if (numbered && !first && last != 0) {
     lost = h.msg_id - last - 1;
-  } else {
-    ++source->restarts;
-    ++stats_.source_restarts;
-    lost = h.msg_id - 1;
-  }
+  }  // else: where a sender we never saw starts is not a loss
   source->lost_messages += lost;
   stats_.lost_messages += lost;
+}
+
+void ZmqInput::count_restart(ZmqSourceStats& source) {
+  ++source.restarts;
+  ++stats_.source_restarts;
 }
 
 void ZmqInput::bad(const std::string& reason, const std::string& from, const std::string& what) {

@@ -9,7 +9,9 @@
 // One SUB socket per endpoint, subscribed to flow, event, counter, template
 // and option. Each sender is told apart by the header's source id and where
 // it came from (the endpoint connected to, or the peer's address when bound),
-// and its msg_id sequence gives the messages lost and the restarts.
+// and its msg_id sequence gives the messages lost and the restarts. On an
+// endpoint we connect to there is one publisher: a new source id there is
+// that probe restarted (vedetta's default source id changes with the pid).
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -28,8 +30,10 @@ struct ZmqInputOptions {
   // CURVE server: the collector's secret key (Z85, or "@FILE"); "" = plain.
   // Probes then need its public key (vedetta probe --zmq-curve-server-key).
   std::string curve_secret_key;
-  // Larger messages are refused by ZeroMQ itself (it drops the connection).
-  int64_t max_message_bytes = int64_t(wire::kMaxPayloadBytes) + 4096;
+  // Collector mode: frames larger than this are refused by ZeroMQ itself,
+  // which drops that connection unread (not counted: ZeroMQ does not say).
+  // Payloads over wire::kMaxPayloadBytes are read and counted as bad.
+  int64_t max_message_bytes = 2 * int64_t(wire::kMaxPayloadBytes);
 };
 
 // Counters of one sender (its endpoint or address, and source id).
@@ -69,11 +73,16 @@ class ZmqInput : public FlowInput {
     void* socket = nullptr;
     std::string address;  // as bound/connected
     bool bound = false;
+    // Connected: the one publisher there (a new source id = it restarted).
+    bool has_source = false;
+    uint32_t source_id = 0;
   };
   void open_endpoint(std::string text, const std::string& curve_secret, int64_t max_bytes);
   // One message from `e`; false when there is none left.
   bool read_one(Endpoint& e, RecordHandler& handler);
-  void track(const FlowOrigin& origin, const wire::ZmqHeader& h, ZmqSourceStats*& source);
+  void track(const FlowOrigin& origin, const wire::ZmqHeader& h, bool replaced,
+             ZmqSourceStats*& source);
+  void count_restart(ZmqSourceStats& source);
   void bad(const std::string& reason, const std::string& from, const std::string& what);
 
   std::string spec_;

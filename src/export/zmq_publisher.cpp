@@ -38,7 +38,7 @@ uint32_t default_source_id() {
 }
 
 ZmqPublisher::ZmqPublisher(const ZmqExportOptions& o)
-    : source_id_(o.source_id ? o.source_id : default_source_id()) {
+    : source_id_(o.source_id ? o.source_id : default_source_id()), probe_mode_(o.probe_mode) {
   context_ = zmq_ctx_new();
   socket_ = zmq_socket(context_, ZMQ_XPUB);
   try {

@@ -2,6 +2,7 @@
 // The socket side of the ZeroMQ exporter, used only by its sending thread:
 // an XPUB socket (a PUB that reports a full queue instead of dropping, and
 // tells who subscribes), the msg_id sequence, and sends that never wait.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,7 +36,11 @@ class ZmqPublisher {
   // Reads the subscription frames XPUB queued (it must be read, or they
   // pile up). Returns how many new subscribers want the "template" topic.
   int drain_subscriptions();
-  int flow_subscribers() const { return flow_subscribers_; }
+  // Connected (probe mode), one collector: ZeroMQ keeps its pipe, and the
+  // subscriptions it repeats on each reconnection, while it is away.
+  int flow_subscribers() const {
+    return probe_mode_ ? std::min(flow_subscribers_, 1) : flow_subscribers_;
+  }
 
   // Sends without waiting; false when the socket's queue is full (retry
   // the same message later: a half-sent message is finished first).
@@ -56,6 +61,7 @@ class ZmqPublisher {
   uint32_t source_id_ = 0;
   uint32_t next_msg_id_ = 1;  // 0 means "no id" to ntopng
   int flow_subscribers_ = 0;
+  bool probe_mode_ = false;
   std::vector<uint8_t> header_;
 };
 

@@ -30,16 +30,27 @@ struct Received : collect::RecordHandler {
   }
 };
 
+inline bool pump_each(std::vector<std::pair<collect::FlowInput*, collect::RecordHandler*>> inputs,
+                      const std::function<bool()>& done, double timeout_s);
+
 // Polls `inputs` and reads what is ready until `done()` or `timeout_s`.
 inline bool pump(std::vector<collect::FlowInput*> inputs, collect::RecordHandler& handler,
                  const std::function<bool()>& done, double timeout_s) {
+  std::vector<std::pair<collect::FlowInput*, collect::RecordHandler*>> each;
+  for (auto* in : inputs) each.emplace_back(in, &handler);
+  return pump_each(each, done, timeout_s);
+}
+
+// As pump(), each input with its own handler.
+inline bool pump_each(std::vector<std::pair<collect::FlowInput*, collect::RecordHandler*>> inputs,
+                      const std::function<bool()>& done, double timeout_s) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   while (!done()) {
     if (std::chrono::steady_clock::now() > deadline) return false;
     std::vector<zmq_pollitem_t> items;
-    for (auto* in : inputs) in->poll_items(items);
+    for (auto& [in, handler] : inputs) in->poll_items(items);
     zmq_poll(items.data(), static_cast<int>(items.size()), 20);
-    for (auto* in : inputs) in->read_ready(handler);
+    for (auto& [in, handler] : inputs) in->read_ready(*handler);
   }
   return true;
 }

@@ -14,6 +14,7 @@
 #include "collect/zmq_input.h"
 #include "common/user_error.h"
 #include "export/zmq_exporter.h"
+#include "tcp_proxy.h"
 #include "zmq_test_support.h"
 
 namespace vedetta {
@@ -151,7 +152,9 @@ TEST(ZmqExport, EventMessagesCarryTheProbeStatistics) {
     return got.count("event") >= 2;
   }, 10));
   for (const auto& [topic, json] : got.messages) {
-    if (topic == "event") EXPECT_GE(nlohmann::json::parse(json)["packets"].get<int>(), 1);
+    if (topic == "event") {
+      EXPECT_GE(nlohmann::json::parse(json)["packets"].get<int>(), 1);
+    }
   }
   EXPECT_EQ(input.stats().lost_messages, 0u);
 }
@@ -211,30 +214,83 @@ TEST(ZmqInputModes, BadSpecsAreNamed) {
   EXPECT_FALSE(ZmqInput::handles("netflow://:2055"));
 }
 
+// Two runs of a probe on one endpoint, with source ids `first_id` and
+// `second_id`, to one collector that connects: 2 × 48 records.
+collect::InputStats restart_on_one_endpoint(uint32_t first_id, uint32_t second_id) {
+  ZmqExportOptions o = local_options();
+  o.source_id = first_id;
+  auto exporter = std::make_unique<ZmqExporter>(o);
+  o.endpoint = exporter->endpoint();  // the second run binds the same port
+  ZmqInput input(o.endpoint);
+  Received got;
+  for (uint64_t run = 0; run < 2; ++run) {
+    if (run == 1) {
+      exporter.reset();
+      o.source_id = second_id;
+      exporter = std::make_unique<ZmqExporter>(o);  // the input reconnects by itself
+    }
+    EXPECT_TRUE(pump({&input}, got, [&] { return subscribed(*exporter); }, 10));
+    for (uint64_t i = run * 48; i < run * 48 + 48; ++i) exporter->add(test_record(i));
+    exporter->flush();
+    EXPECT_TRUE(pump({&input}, got, [&] { return got.flows.size() == run * 48 + 48; }, 10));
+  }
+  expect_all_records(got, 96);
+  return input.stats();
+}
+
 // A probe restarted with the same source id numbers from 1 again: one
 // restart, nothing counted lost (it waits for the collector to come back).
 TEST(ZmqLoss, RestartedExporterIsDetected) {
-  ZmqExportOptions o = local_options();
-  o.source_id = 77;
-  auto first = std::make_unique<ZmqExporter>(o);
-  std::string endpoint = first->endpoint();
-  ZmqInput input(endpoint);
-  Received got;
-  ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(*first); }, 10));
-  for (uint64_t i = 0; i < 80; ++i) first->add(test_record(i));
-  first->flush();
-  ASSERT_TRUE(pump({&input}, got, [&] { return got.flows.size() == 80; }, 10));
-  first.reset();
+  collect::InputStats s = restart_on_one_endpoint(77, 77);
+  EXPECT_EQ(s.source_restarts, 1u);
+  EXPECT_EQ(s.lost_messages, 0u);
+}
 
-  o.endpoint = endpoint;  // the same port: the input reconnects by itself
-  ZmqExporter second(o);
-  ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(second); }, 10));
-  for (uint64_t i = 80; i < 128; ++i) second.add(test_record(i));
-  second.flush();
-  ASSERT_TRUE(pump({&input}, got, [&] { return got.flows.size() == 128; }, 10));
-  expect_all_records(got, 128);
-  EXPECT_EQ(input.stats().source_restarts, 1u);
-  EXPECT_EQ(input.stats().lost_messages, 0u);
+// A probe whose default source id changed (restarted: a new pid) on an
+// endpoint the collector connects to is the same publisher restarting.
+TEST(ZmqLoss, NewSourceIdOnAConnectedEndpointIsARestart) {
+  collect::InputStats s = restart_on_one_endpoint(10, 11);
+  EXPECT_EQ(s.source_restarts, 1u);
+  EXPECT_EQ(s.lost_messages, 0u);
+}
+
+// Two collectors; the link to one is cut while the probe goes on sending to
+// the other. When the link is back (ZeroMQ reconnects by itself) the cut-off
+// collector counts exactly the messages it missed.
+TEST(ZmqLoss, MessagesSentWhileACollectorIsCutOffAreCountedLost) {
+  ZmqExportOptions o = local_options();
+  o.flows_per_message = 10;
+  ZmqExporter exporter(o);
+  uint16_t port = static_cast<uint16_t>(std::stoi(exporter.endpoint().substr(exporter.endpoint().rfind(':') + 1)));
+  test::TcpProxy link(port);
+  ZmqInput direct(exporter.endpoint());
+  ZmqInput behind("tcp://127.0.0.1:" + std::to_string(link.port()));
+  Received got_direct, got_behind;
+  auto pump_both = [&](const std::function<bool()>& done) {
+    return test::pump_each({{&direct, &got_direct}, {&behind, &got_behind}}, done, 10);
+  };
+  auto send = [&](uint64_t from, uint64_t to) {
+    for (uint64_t i = from; i < to; ++i) exporter.add(test_record(i));
+    exporter.flush();
+  };
+  ASSERT_TRUE(pump_both([&] { return exporter.stats().subscribers == 2; }));
+  send(0, 200);
+  ASSERT_TRUE(pump_both([&] { return got_direct.flows.size() == 200 && got_behind.flows.size() == 200; }));
+
+  link.cut();
+  ASSERT_TRUE(pump_both([&] { return exporter.stats().subscribers == 1; }));
+  send(200, 500);  // 30 messages the cut-off collector never sees
+  ASSERT_TRUE(pump_both([&] { return got_direct.flows.size() == 500; }));
+
+  link.restore();
+  ASSERT_TRUE(pump_both([&] { return exporter.stats().subscribers == 2; }));
+  send(500, 600);
+  ASSERT_TRUE(pump_both([&] { return got_direct.flows.size() == 600 && got_behind.flows.size() == 300; }))
+      << got_behind.flows.size();
+  EXPECT_EQ(direct.stats().lost_messages, 0u);
+  EXPECT_EQ(behind.stats().lost_messages, 30u);
+  EXPECT_EQ(behind.stats().messages + behind.stats().lost_messages, direct.stats().messages);
+  EXPECT_EQ(behind.stats().source_restarts, 0u);
 }
 
 // The collector stops reading: the socket fills, then the exporter's queue;
@@ -250,25 +306,29 @@ TEST(ZmqLoss, StalledCollectorCountsDropsExactlyAndNeverBlocks) {
   ZmqInput input(exporter.endpoint());
   Received got;
   ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(exporter); }, 10));
+  // A first message received: a collector counts gaps from there on.
+  exporter.add(test_record(0));
+  exporter.flush();
+  ASSERT_TRUE(pump({&input}, got, [&] { return got.flows.size() == 1; }, 10));
 
   constexpr uint64_t kFlows = 200000;
   auto start = std::chrono::steady_clock::now();
-  for (uint64_t i = 0; i < kFlows; ++i) exporter.add(test_record(i));
+  for (uint64_t i = 1; i <= kFlows; ++i) exporter.add(test_record(i));
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(took, 5.0) << "add() waited on the stalled collector";
   exporter.flush();  // gives up after close_wait_s: the rest is dropped, counted
   ZmqExportStats stalled = exporter.stats();
   EXPECT_GT(stalled.export_queue_full, kFlows / 2);
-  EXPECT_EQ(stalled.flows_sent + stalled.export_queue_full, kFlows);
+  EXPECT_EQ(stalled.flows_sent + stalled.export_queue_full, kFlows + 1);
 
   // One more message after the gap, so that the collector sees it.
-  exporter.add(test_record(kFlows));
+  exporter.add(test_record(kFlows + 1));
   exporter.flush();
   ZmqExportStats e = exporter.stats();
   ASSERT_TRUE(pump({&input}, got, [&] { return input.stats().flows == e.flows_sent; }, 20))
       << input.stats().flows << " of " << e.flows_sent;
   EXPECT_EQ(input.stats().lost_messages, e.messages_dropped);
-  EXPECT_EQ(input.stats().flows + e.export_queue_full, kFlows + 1);
+  EXPECT_EQ(input.stats().flows + e.export_queue_full, kFlows + 2);
   EXPECT_EQ(input.stats().source_restarts, 0u);
 }
 
@@ -358,7 +418,14 @@ TEST(ZmqCurve, BadKeysAreRefusedAtStart) {
 // A raw publisher in the test sends what no probe would.
 class RawPublisher {
  public:
-  RawPublisher() : context_(zmq_ctx_new()), socket_(zmq_socket(context_, ZMQ_XPUB)) {
+  // Binds a free port, or connects to `collector` (bound in collector mode).
+  explicit RawPublisher(const std::string& collector = "")
+      : context_(zmq_ctx_new()), socket_(zmq_socket(context_, ZMQ_XPUB)) {
+    if (!collector.empty()) {
+      zmq_connect(socket_, collector.c_str());
+      endpoint_ = collector;
+      return;
+    }
     zmq_bind(socket_, "tcp://127.0.0.1:*");
     char last[256];
     size_t size = sizeof last;
@@ -372,9 +439,12 @@ class RawPublisher {
     zmq_ctx_term(context_);
   }
   const std::string& endpoint() const { return endpoint_; }
+  // A subscription arrived since the last call.
   bool has_subscriber() {
     char b[64];
-    return zmq_recv(socket_, b, sizeof b, ZMQ_DONTWAIT) > 0;
+    bool subscribed = false;
+    for (int n; (n = zmq_recv(socket_, b, sizeof b, ZMQ_DONTWAIT)) > 0;) subscribed |= b[0] == 1;
+    return subscribed;
   }
   void send(std::vector<std::vector<uint8_t>> frames) {
     for (size_t i = 0; i < frames.size(); ++i)
@@ -430,6 +500,35 @@ TEST(ZmqBadInput, GarbageIsCountedByReasonAndSkipped) {
   EXPECT_EQ(input.bad_by_reason().at("frames"), 2u);
   EXPECT_EQ(input.bad_by_reason().at("header"), 1u);
   EXPECT_EQ(input.bad_by_reason().at("payload"), 3u);
+}
+
+// Over the limit decode_message keeps (64 MB): counted as bad. Over the
+// socket's own limit (ZMQ_MAXMSGSIZE, set in collector mode, where anyone
+// may connect), ZeroMQ drops that connection before the message is read.
+TEST(ZmqBadInput, OversizedMessagesAreRefused) {
+  RawPublisher pub;
+  ZmqInput input(pub.endpoint());
+  Received got;
+  ASSERT_TRUE(pump({&input}, got, [&] { return pub.has_subscriber(); }, 10));
+  std::vector<uint8_t> huge(wire::kMaxPayloadBytes + 1, '[');
+  pub.send({v3_header(1, PayloadFormat::kJson, false, huge.size()), huge});
+  ASSERT_TRUE(pump({&input}, got, [&] { return input.stats().bad_messages == 1; }, 20));
+  EXPECT_EQ(input.bad_by_reason().at("payload"), 1u);
+
+  collect::ZmqInputOptions small;
+  small.max_message_bytes = 4096;
+  ZmqInput limited("tcp://127.0.0.1:*c", small);
+  RawPublisher pub2(limited.endpoints()[0]);
+  ASSERT_TRUE(pump({&limited}, got, [&] { return pub2.has_subscriber(); }, 10));
+  wire::FlowRecord one = test_record(1);
+  std::string good;
+  wire::encode_json_flows(std::span(&one, 1), good);
+  pub2.send({v3_header(1, PayloadFormat::kJson, false, good.size()), bytes(good)});
+  ASSERT_TRUE(pump({&limited}, got, [&] { return limited.stats().flows == 1; }, 10));
+  std::vector<uint8_t> big(8192, ' ');
+  pub2.send({v3_header(2, PayloadFormat::kJson, false, big.size()), big});
+  EXPECT_FALSE(pump({&limited}, got, [&] { return limited.stats().messages > 1; }, 1));
+  EXPECT_EQ(limited.stats().bad_messages, 0u);
 }
 
 // Random frames of random sizes (some the size of real headers): every one
