@@ -65,7 +65,7 @@ EXAMPLES:
   vedetta probe -i lo --delayacct --json - -T "%L4_SRC_PORT %L4_DST_PORT @PROCESS@"   # with I/O wait
   vedetta probe --events-only --json -         # agent mode: flows from socket syscalls, no capture
   vedetta probe -i eth0 --zmq "tcp://*:5556" --zmq-format tlv   # ntopng: -i tcp://HOST:5556
-  vedetta probe -i eth0 --zmq tcp://collector:5556 --zmq-probe-mode   # collector binds (…:5556c)
+  vedetta probe -i eth0 --zmq tcp://collector:5556 --zmq-probe-mode   # collector binds: -i "tcp://*:5556c"
 
 Timeouts are in seconds of packet time; 0 turns one off. IN_/OUT_ counters are
 IP bytes since the flow's previous export; INITIATOR_/RESPONDER_ are totals.
@@ -300,23 +300,25 @@ std::function<int()> add_probe_command(CLI::App& app) {
   p->add_flag("--delayacct", a.delayacct,
               "Switch the kernel's delay accounting on for the run (kernel.task_delayacct; the "
               "old value is restored at exit) so that *_PROC_PCTG_IOWAIT is measured");
-  p->add_option("--zmq", a.zmq_endpoints,
+  CLI::Option* zmq = p->add_option("--zmq", a.zmq_endpoints,
                 "Export flows over ZeroMQ in ntop's format: bind ENDPOINT (\"tcp://*:5556\"), "
                 "or connect to it with --zmq-probe-mode; repeat for several");
   p->add_flag("--zmq-probe-mode", a.zmq_probe_mode,
               "Connect to the --zmq endpoint (a collector in collector mode, -i tcp://*:PORTc) "
-              "instead of binding it");
+              "instead of binding it")
+      ->needs(zmq);
   p->add_option("--zmq-format", a.zmq_format,
                 "ZeroMQ flow payload: json (numeric keys) or tlv (nDPI serializer, what current "
                 "ntopng reads)")
-      ->check(CLI::IsMember({"json", "tlv"}))->capture_default_str();
-  p->add_flag("--zmq-compress", a.zmq_compress, "zlib-compress the ZeroMQ payloads");
+      ->check(CLI::IsMember({"json", "tlv"}))->capture_default_str()->needs(zmq);
+  p->add_flag("--zmq-compress", a.zmq_compress, "zlib-compress the ZeroMQ payloads")->needs(zmq);
   p->add_option("--zmq-source-id", a.zmq_source_id,
                 "Source id in the ZeroMQ headers (default: from the host name and pid)")
-      ->check(CLI::Range(uint32_t(1), uint32_t(0xffffffff)));
+      ->check(CLI::Range(uint32_t(1), uint32_t(0xffffffff)))->needs(zmq);
   p->add_option("--zmq-curve-server-key", a.zmq_curve_key,
                 "Encrypt with CURVE: the collector's public key (40 characters of Z85), or "
-                "@FILE holding it");
+                "@FILE holding it")
+      ->needs(zmq);
   p->add_option("-c,--count", a.probe.max_packets, "Stop after this many packets");
   p->add_option("--duration", a.probe.duration_s, "Stop after this many seconds")
       ->check(kNonNegative);

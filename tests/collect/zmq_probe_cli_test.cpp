@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "collect/zmq_input.h"
+#include "support/live_prerequisite.h"
 #include "wire/elements.h"
 #include "zmq_test_support.h"
 
@@ -61,6 +62,31 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
+// Starts `vedetta probe ARGS...` with stderr to `err_path`.
+pid_t spawn_probe(std::vector<std::string> args, const std::string& err_path) {
+  args.insert(args.begin(), {VEDETTA_BINARY, "probe"});
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = -1;
+  EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+// Reads from `input` until the probe exits (false: killed after `timeout_s`).
+bool collect_until_exit(collect::ZmqInput& input, test::Received& got, pid_t pid, int& status,
+                        double timeout_s) {
+  bool exited = test::pump({&input}, got, [&] { return waitpid(pid, &status, WNOHANG) == pid; },
+                           timeout_s);
+  if (!exited) kill(pid, SIGKILL), waitpid(pid, &status, 0);
+  return exited;
+}
+
 class ProbeToCollector : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(ProbeToCollector, PcapFlowsArriveAsTheJsonShowsThem) {
@@ -71,25 +97,14 @@ TEST_P(ProbeToCollector, PcapFlowsArriveAsTheJsonShowsThem) {
   std::string dir = ::testing::TempDir();
   std::string json_path = dir + "/zmq_cli_flows.json", err_path = dir + "/zmq_cli_stderr.txt";
 
-  std::vector<std::string> args = {VEDETTA_BINARY, "probe", "-i", pcap, "--zmq", endpoint,
-                                   "--zmq-probe-mode", "--json", json_path, "-q"};
+  std::vector<std::string> args = {"-i", pcap, "--zmq", endpoint, "--zmq-probe-mode", "--json",
+                                   json_path, "-q"};
   std::istringstream extra(GetParam());
   for (std::string word; extra >> word;) args.push_back(word);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid;
-  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-
+  pid_t pid = spawn_probe(args, err_path);
   test::Received got;
   int status = 0;
-  bool exited = test::pump({&input}, got, [&] { return waitpid(pid, &status, WNOHANG) == pid; }, 60);
-  if (!exited) kill(pid, SIGKILL), waitpid(pid, &status, 0);
-  ASSERT_TRUE(exited) << "the probe did not finish";
+  ASSERT_TRUE(collect_until_exit(input, got, pid, status, 60)) << "the probe did not finish";
   std::string stderr_text = slurp(err_path);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << stderr_text;
 
@@ -109,6 +124,48 @@ TEST_P(ProbeToCollector, PcapFlowsArriveAsTheJsonShowsThem) {
   std::string sent = std::to_string(want.size()) + " flows in ";
   EXPECT_NE(stderr_text.find(sent), std::string::npos) << stderr_text;
   EXPECT_NE(stderr_text.find(" 0 flows dropped"), std::string::npos) << stderr_text;
+}
+
+// Live (root, to capture on lo): the probe's "event" message every 5 s
+// carries its statistics in nProbe's shape, and its template names and
+// describes the -T fields.
+TEST(ProbeEvents, EventAndTemplateDescribeTheProbe) {
+  if (geteuid() != 0) return test_support::skip_or_fail("capturing on lo needs root");
+  collect::ZmqInput input("tcp://127.0.0.1:*c");
+  std::string err_path = ::testing::TempDir() + "/zmq_event_stderr.txt";
+  pid_t pid = spawn_probe({"-i", "lo", "--events", "none", "--duration", "6", "-q", "--zmq",
+                           input.endpoints()[0], "--zmq-probe-mode", "--zmq-source-id", "4321",
+                           "-T", "%IPV4_SRC_ADDR %L4_SRC_PORT %IN_BYTES %L7_PROTO_NAME"},
+                          err_path);
+  test::Received got;
+  int status = 0;
+  ASSERT_TRUE(collect_until_exit(input, got, pid, status, 30));
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << slurp(err_path);
+  ASSERT_GE(got.count("event"), 1u) << slurp(err_path);
+  for (const auto& [topic, text] : got.messages) {
+    nlohmann::json j = nlohmann::json::parse(text);
+    if (topic == "event") {
+      EXPECT_GT(j["time"].get<int64_t>(), 1700000000) << text;
+      EXPECT_GT(j["packets"].get<uint64_t>(), 0u) << text;  // its own ZeroMQ traffic at least
+      EXPECT_GT(j["bytes"].get<uint64_t>(), 0u) << text;
+      EXPECT_EQ(j["timeout"]["lifetime"], 120) << text;
+      EXPECT_EQ(j["timeout"]["idle"], 30) << text;
+      EXPECT_EQ(j["drops"]["export_queue_full"], 0) << text;
+      EXPECT_EQ(j["probe"]["source_id"], 4321) << text;
+      EXPECT_EQ(j["probe"]["uuid"].get<std::string>().size(), 36u) << text;
+      EXPECT_FALSE(j["probe"]["version"].get<std::string>().empty()) << text;
+    } else if (topic == "template") {
+      ASSERT_EQ(j.size(), 4u) << text;
+      EXPECT_EQ(j[0]["name"], "IPV4_SRC_ADDR");
+      EXPECT_EQ(j[0]["field"], 8);
+      EXPECT_EQ(j[0]["len"], 4);
+      EXPECT_FALSE(j[0]["descr"].get<std::string>().empty()) << text;
+      EXPECT_EQ(j[3]["PEN"], 35632);
+      EXPECT_EQ(j[3]["field"], 119);
+    }
+  }
+  EXPECT_EQ(input.stats().lost_messages, 0u);
+  for (const auto& [key, source] : input.sources()) EXPECT_EQ(key.second, 4321u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, ProbeToCollector,
