@@ -37,9 +37,15 @@ class JsonFlowDecoder {
  public:
   JsonFlowDecoder() { if (parser_.allocate(64 * 1024, kMaxDepth)) { /* retried by iterate() */ } }
 
+  // A rare huge message should not pin its copy for the thread's lifetime.
+  void trim() {
+    if (buffer_.capacity() > (4u << 20)) std::string().swap(buffer_);
+  }
+
   bool decode(std::string_view text, std::vector<FlowRecord>& out, std::string& error) {
     error_ = &error;
     text_ = text;
+    fields_ = 0;
     // simdjson reads up to SIMDJSON_PADDING bytes past the end.
     buffer_.resize(text.size() + SIMDJSON_PADDING);
     std::memcpy(buffer_.data(), text.data(), text.size());
@@ -108,7 +114,8 @@ class JsonFlowDecoder {
       case UTF8_ERROR:
       case EMPTY:
       case UNCLOSED_STRING: return fail_text(err);
-      case INCOMPLETE_ARRAY_OR_OBJECT: return fail("the text ends inside an object or array", text_.size());
+      case INCOMPLETE_ARRAY_OR_OBJECT:  // simdjson says so for both
+        return fail("the text ends inside an object or array, or goes on after it", text_.size());
       case DEPTH_ERROR:
         return fail("nesting deeper than " + std::to_string(kMaxDepth) + " levels", location(doc));
       case INCORRECT_TYPE: return fail("invalid value", location(doc));
@@ -126,11 +133,14 @@ class JsonFlowDecoder {
       if (auto err = std::move(field_result).get(field)) return fail_document(err, doc);
       std::string_view key;
       if (auto err = field.unescaped_key().get(key)) return fail_document(err, doc);
-      RecordField f;
+      if (++fields_ > kMaxFieldsPerMessage) [[unlikely]]
+        return fail("more than " + std::to_string(kMaxFieldsPerMessage) + " fields in one message",
+                    location(doc));
+      // Filled in place; a record with an error is thrown away whole.
+      RecordField& f = rec.fields.emplace_back();
       f.id = element_id_of_key(key);
       if (f.id == 0) f.name = std::string(key);
       if (!value(field.value(), f.value, doc)) return false;
-      rec.fields.push_back(std::move(f));
     }
     if (rec.fields.empty()) return true;
     expected_fields_ = rec.fields.size();
@@ -146,7 +156,7 @@ class JsonFlowDecoder {
       case ondemand::json_type::string: {
         std::string_view s;
         if (auto err = v.get_string().get(s)) return fail_document(err, doc);
-        out = std::string(s);
+        out.emplace<std::string>(s);
         return true;
       }
       case ondemand::json_type::boolean: {
@@ -211,6 +221,7 @@ class JsonFlowDecoder {
   std::string_view text_;
   std::string* error_ = nullptr;
   size_t expected_fields_ = 16;
+  size_t fields_ = 0;  // in this message
 };
 
 }  // namespace
@@ -219,9 +230,10 @@ bool decode_json_flows(std::string_view text, std::vector<FlowRecord>& out, std:
   // One parser per thread: its buffers are reused from message to message.
   thread_local JsonFlowDecoder decoder;
   const size_t first_new = out.size();
-  if (decoder.decode(text, out, error)) return true;
-  out.resize(first_new);
-  return false;
+  const bool ok = decoder.decode(text, out, error);
+  decoder.trim();
+  if (!ok) out.resize(first_new);
+  return ok;
 }
 
 }  // namespace vedetta::wire

@@ -34,6 +34,7 @@ class TlvReader {
     FlowRecord record;
     size_t record_at = pos_;
     size_t expected_fields = 16;
+    record.fields.reserve(expected_fields);
     while (pos_ < data_.size()) {
       const size_t item_at = pos_;
       const uint8_t type = data_[pos_++];
@@ -68,7 +69,11 @@ class TlvReader {
   }
 
   bool need(size_t n, const char* what, size_t item_at) {
-    if (data_.size() - pos_ >= n) return true;
+    if (data_.size() - pos_ >= n) [[likely]] return true;
+    return truncated(n, what, item_at);
+  }
+
+  [[gnu::noinline]] bool truncated(size_t n, const char* what, size_t item_at) {
     error_ = "TLV: " + std::string(what) + " of the item at byte " + std::to_string(item_at) +
              " needs " + std::to_string(n) + " bytes, " + std::to_string(data_.size() - pos_) +
              " left (truncated?)";
@@ -103,17 +108,16 @@ class TlvReader {
 
   bool item(uint8_t type, size_t item_at, FlowRecord& record) {
     if (type >= kStartOfBlock && type <= kEndOfList) return scope_marker(type, item_at);
+    if (++fields_ > kMaxFieldsPerMessage) [[unlikely]]
+      return fail("more than " + std::to_string(kMaxFieldsPerMessage) + " fields in one message", item_at);
     const uint8_t key_type = type >> 4, value_type = type & 0x0F;
-    RecordField field;
-    if (!key(key_type, item_at, field)) return false;
-    if (!value(value_type, item_at, field.value)) return false;
-    record.fields.push_back(std::move(field));
-    return true;
+    // Filled in place; a record with an error is thrown away whole.
+    RecordField& field = record.fields.emplace_back();
+    return key(key_type, item_at, field) && value(value_type, item_at, field.value);
   }
 
   bool key(uint8_t key_type, size_t item_at, RecordField& field) {
     uint32_t id = 0;
-    std::string_view name;
     switch (key_type) {
       case kUint8:
         if (!need(1, "key", item_at)) return false;
@@ -128,22 +132,30 @@ class TlvReader {
         id = bytes::get_be32(&data_[pos_]), pos_ += 4;
         break;
       case kString:
-        if (!read_string(name, "key", item_at)) return false;
-        break;
+        return string_key(item_at, field);
       default:
-        return fail("item type 0x" + hex(uint8_t(key_type << 4 | (data_[item_at] & 15))) +
-                        ": key type " + std::to_string(key_type) + " is not a number or a string",
+        return fail("item type 0x" + hex(data_[item_at]) + ": key type " + std::to_string(key_type) +
+                        " is not a number or a string",
                     item_at);
     }
-    if (key_type != kString && scopes_.empty() && id != 0) {
+    if (id != 0 && scopes_.empty()) [[likely]] {
       field.id = id;
       return true;
     }
-    std::string text = key_type == kString ? std::string(name) : std::to_string(id);
+    return named_key(std::to_string(id), field);
+  }
+
+  [[gnu::noinline]] bool string_key(size_t item_at, RecordField& field) {
+    std::string_view name;
+    return read_string(name, "key", item_at) && named_key(std::string(name), field);
+  }
+
+  // A key that is a name, or any key inside a block or list ("block.key").
+  [[gnu::noinline]] bool named_key(std::string text, RecordField& field) {
     if (!scopes_.empty()) {
       std::string path;
       for (const Scope& s : scopes_) path += s.name + ".";
-      field.name = path + text;
+      field.name = valid_text(path + text);
       return true;
     }
     field.id = element_id_of_key(text);
@@ -196,7 +208,8 @@ class TlvReader {
       case kString: {
         std::string_view s;
         if (!read_string(s, "value", item_at)) return false;
-        v = valid_text(s);
+        if (is_utf8(s)) v.emplace<std::string>(s);
+        else v = repair_utf8(s);
         return true;
       }
       default:
@@ -208,9 +221,21 @@ class TlvReader {
 
   // nDPI copies strings byte for byte; what is not UTF-8 is repaired so that
   // nothing downstream prints or re-encodes invalid text.
-  static std::string valid_text(std::string_view s) {
-    if (simdjson::validate_utf8(s.data(), s.size())) return std::string(s);
-    return repair_utf8(s);
+  static std::string valid_text(std::string_view s) { return is_utf8(s) ? std::string(s) : repair_utf8(s); }
+
+  // Flow strings are short and mostly ASCII: a plain scan beats a call
+  // into simdjson's dispatched validator for those.
+  static bool is_utf8(std::string_view s) {
+    uint64_t high = 0;
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      high |= word;
+    }
+    for (; i < s.size(); ++i) high |= uint8_t(s[i]);
+    if ((high & 0x8080808080808080ull) == 0) return true;
+    return simdjson::validate_utf8(s.data(), s.size());
   }
 
   static std::string hex(uint8_t b) {
@@ -221,6 +246,7 @@ class TlvReader {
   std::span<const uint8_t> data_;
   std::string& error_;
   size_t pos_ = 0;
+  size_t fields_ = 0;
   std::vector<Scope> scopes_;
 };
 

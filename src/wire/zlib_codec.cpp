@@ -4,6 +4,8 @@
 // than the caller allows.
 #include <zlib.h>
 
+#include <climits>
+
 #include "wire/size_text.h"
 #include "wire/zmq_message.h"
 
@@ -21,55 +23,51 @@ void zlib_compress(std::span<const uint8_t> in, std::vector<uint8_t>& out) {
 
 bool zlib_inflate(std::span<const uint8_t> in, size_t max_size, std::vector<uint8_t>& out,
                   std::string& error) {
+  if (in.size() > UINT_MAX) {
+    error = "zlib: " + size_text(in.size()) + " of compressed data is more than one stream can hold";
+    return false;
+  }
   z_stream zs{};
   if (inflateInit(&zs) != Z_OK) {
     error = "zlib: cannot initialise the inflater";
     return false;
   }
   const size_t start = out.size();
+  const auto fail = [&](const std::string& why) {
+    error = "zlib: " + why;
+    inflateEnd(&zs);
+    out.resize(start);
+    return false;
+  };
   zs.next_in = const_cast<Bytef*>(in.data());
   zs.avail_in = uInt(in.size());
   size_t produced = 0;
-  int rc = Z_OK;
-  while (rc != Z_STREAM_END) {
+  for (;;) {
     if (produced == max_size) {
       // Full: only an end of stream with no more output is still acceptable.
       uint8_t probe;
       zs.next_out = &probe;
       zs.avail_out = 1;
-      rc = inflate(&zs, Z_NO_FLUSH);
-      if (rc == Z_STREAM_END && zs.avail_out == 1) break;
-      error = "zlib: data inflates past the limit of " + size_text(max_size);
-      inflateEnd(&zs);
-      out.resize(start);
-      return false;
+      if (inflate(&zs, Z_NO_FLUSH) == Z_STREAM_END && zs.avail_out == 1) break;
+      return fail("data inflates past the limit of " + size_text(max_size));
     }
-    size_t chunk = std::min<size_t>(max_size - produced, std::max<size_t>(in.size() * 4, 16384));
+    const size_t chunk = std::min<size_t>(max_size - produced, std::max<size_t>(in.size() * 4, 16384));
     out.resize(start + produced + chunk);
     zs.next_out = out.data() + start + produced;
     zs.avail_out = uInt(chunk);
-    rc = inflate(&zs, Z_NO_FLUSH);
+    const int rc = inflate(&zs, Z_NO_FLUSH);
     produced += chunk - zs.avail_out;
     if (rc == Z_STREAM_END) break;
-    if (rc == Z_BUF_ERROR && zs.avail_in == 0) rc = Z_DATA_ERROR;  // input ends mid-stream
-    if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      error = std::string("zlib: ") +
-              (zs.avail_in == 0 && rc == Z_DATA_ERROR && !zs.msg ? "stream truncated"
-                                                                   : zs.msg ? zs.msg : "corrupt data") +
-              " at compressed byte " + std::to_string(zs.total_in);
-      inflateEnd(&zs);
-      out.resize(start);
-      return false;
-    }
+    if (rc == Z_BUF_ERROR && zs.avail_in == 0)  // no progress and no input left
+      return fail("stream truncated at compressed byte " + std::to_string(zs.total_in));
+    if (rc != Z_OK && rc != Z_BUF_ERROR)
+      return fail(std::string(zs.msg ? zs.msg : "corrupt data") + " at compressed byte " +
+                  std::to_string(zs.total_in));
   }
-  const size_t trailing = zs.avail_in;
+  if (zs.avail_in != 0)
+    return fail(std::to_string(zs.avail_in) + " bytes after the end of the stream");
   inflateEnd(&zs);
   out.resize(start + produced);
-  if (trailing != 0) {
-    error = "zlib: " + std::to_string(trailing) + " bytes after the end of the stream";
-    out.resize(start);
-    return false;
-  }
   return true;
 }
 

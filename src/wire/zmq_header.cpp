@@ -12,6 +12,8 @@
 // Versions in v0-v2: 1 = compatibility (msg_id in host order), 2 = JSON,
 // 3 = TLV. v3 puts the payload kind in flags (2 = TLV, 4 = zlib).
 // Host order is little-endian here: ntop's probes and collectors run on x86.
+// The v3 byte orders follow goflow2's ZeroMQ transport, written to feed
+// ntopng 6.4 (ntopng's own v3 reader was not among the sources at hand).
 #include <algorithm>
 #include <cstring>
 

@@ -8,6 +8,9 @@
 #include "wire/zmq_message.h"
 
 namespace vedetta::wire {
+namespace {
+constexpr size_t kKeepScratchBytes = 4u << 20;
+}  // namespace
 
 void encode_payload(ZmqHeader& h, std::span<const uint8_t> body, std::vector<uint8_t>& out) {
   out.clear();
@@ -49,6 +52,12 @@ bool decode_message(std::span<const uint8_t> frame1, std::span<const uint8_t> fr
     }
     payload = inflated;
   }
+  // The scratch buffer lives on; a rare huge message should not pin its size.
+  struct Trim {
+    ~Trim() {
+      if (inflated.capacity() > kKeepScratchBytes) std::vector<uint8_t>().swap(inflated);
+    }
+  } trim_after_decoding;
 
   if (h.topic == "flow") {
     bool ok = h.format == PayloadFormat::kTlv

@@ -65,6 +65,10 @@ struct DecodedMessage {
   std::string text;               // other topics (event, template...): the JSON text
 };
 inline constexpr size_t kMaxPayloadBytes = 64u << 20;  // larger messages are refused
+// A field in memory is ~70 bytes, on the wire as little as 3 (TLV): this
+// bounds what one message can make the decoders allocate (a payload of
+// kMaxPayloadBytes of real flows has about 2 million fields).
+inline constexpr size_t kMaxFieldsPerMessage = 4'000'000;
 bool decode_message(std::span<const uint8_t> frame1, std::span<const uint8_t> frame2,
                     DecodedMessage& out, std::string& error);
 

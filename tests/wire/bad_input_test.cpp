@@ -79,6 +79,22 @@ TEST(BadTlv, ErrorsNameTheItemAndTheByte) {
   EXPECT_EQ(tlv_error(deep), "TLV: blocks and lists nested deeper than 32 at byte 130");
 }
 
+TEST(BadTlv, FieldsPerMessageAreBounded) {
+  // 3 bytes per field on the wire, ~70 in memory: refused before it adds up.
+  std::vector<uint8_t> bytes{1, 1};
+  for (size_t i = 0; i <= kMaxFieldsPerMessage; ++i) bytes.insert(bytes.end(), {0x22, 8, 1});
+  bytes.push_back(1);
+  EXPECT_EQ(tlv_error(bytes), "TLV: more than 4000000 fields in one message at byte " +
+                                  std::to_string(2 + 3 * kMaxFieldsPerMessage));
+}
+
+TEST(BadJson, FieldsPerMessageAreBounded) {
+  std::string text = "[";
+  for (size_t i = 0; i <= kMaxFieldsPerMessage / 4; ++i) text += "{\"1\":1,\"2\":2,\"4\":6,\"7\":80},";
+  text.back() = ']';
+  EXPECT_EQ(json_error(text).rfind("JSON flows: more than 4000000 fields in one message at byte ", 0), 0u);
+}
+
 TEST(BadTlv, RandomBytesNeverCrash) {
   uint32_t state = 99;
   for (int round = 0; round < 20000; ++round) {
@@ -101,12 +117,14 @@ TEST(BadJson, ErrorsNameWhatAndWhere) {
   EXPECT_EQ(json_error("[{\"8\":1},7]"), "JSON flows: element 1 of the array is a number, not a flow object at byte 9");
   EXPECT_EQ(json_error("{\"8\":}"),
             "JSON flows: bad structure (a missing or extra comma, brace or key) at byte 5");
-  EXPECT_EQ(json_error("[{\"8\":1}"), "JSON flows: the text ends inside an object or array at byte 8");
+  EXPECT_EQ(json_error("[{\"8\":1}"), "JSON flows: the text ends inside an object or array, or goes on after it at byte 8");
   EXPECT_EQ(json_error("{\"8\":\"abc"), "JSON flows: a string is not closed before the end at byte 9");
   EXPECT_EQ(json_error("{\"8\":tru}"), "JSON flows: invalid value at byte 5");
   EXPECT_EQ(json_error("{\"8\":12ab}"), "JSON flows: invalid number at byte 5");
-  EXPECT_EQ(json_error("[{\"8\":1}] x").rfind("JSON flows: ", 0), 0u);
-  EXPECT_EQ(json_error("[{\"8\":1}] {}").rfind("JSON flows: ", 0), 0u);
+  EXPECT_EQ(json_error("[{\"8\":1}] x"),
+            "JSON flows: the text ends inside an object or array, or goes on after it at byte 11");
+  EXPECT_EQ(json_error("[{\"8\":1}]]"), "JSON flows: content after the JSON value at byte 9");
+  EXPECT_EQ(json_error("{8:1}"), "JSON flows: bad structure (a missing or extra comma, brace or key) at byte 1");
 }
 
 TEST(BadJson, DeepOrOddInputIsRefusedOrKept) {

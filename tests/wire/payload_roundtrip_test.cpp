@@ -171,6 +171,23 @@ TEST(NtopFixture, JsonAndNdpiTlvDecodeToTheSameFlow) {
   EXPECT_EQ(pid, 5357u);
 }
 
+TEST(NtopFixture, EncoderWritesThe2014Shape) {
+  auto json = read_fixture("ntop-2014-flow.json");
+  std::string original(json.begin(), json.end());
+  while (!original.empty() && (original.back() == '\n' || original.back() == '\r')) original.pop_back();
+  std::vector<FlowRecord> flows;
+  std::string error;
+  ASSERT_TRUE(decode_json_flows(original, flows, error)) << error;
+  std::string text;
+  encode_json_flows(flows, text);
+  EXPECT_EQ(text, "[" + original + "]");  // nProbe's object, in an array of one
+
+  // The same records as TLV are what nDPI's serializer wrote for that flow.
+  std::vector<uint8_t> tlv;
+  encode_tlv_flows(flows, tlv);
+  EXPECT_EQ(tlv, read_fixture("ntop-2014-flow.tlv"));
+}
+
 TEST(NtopFixture, EveryHeaderLayoutCarriesTheJsonFlow) {
   auto json = read_fixture("ntop-2014-flow.json");
   auto tlv = read_fixture("ntop-2014-flow.tlv");
