@@ -240,6 +240,12 @@ std::vector<std::string> ZmqInput::source_lines() const {
                            key.first.c_str(), key.second, (unsigned long long)s.messages,
                            (unsigned long long)s.flows, (unsigned long long)s.lost_messages,
                            (unsigned long long)s.restarts));
+  if (!bad_by_reason_.empty()) {
+    std::string line = "bad messages:";
+    for (const auto& [reason, count] : bad_by_reason_)
+      line += format(" %s %llu", reason.c_str(), (unsigned long long)count);
+    lines.push_back(line);
+  }
   return lines;
 }
 
