@@ -130,6 +130,8 @@ void add_zmq_sinks(const ProbeArgs& a, const std::vector<const FieldDef*>& field
   if (a.zmq_endpoints.empty()) return;
   ZmqExportOptions base;
   base.probe_mode = a.zmq_probe_mode;
+  // A file's replay may wait for the collector; live capture never does.
+  base.wait_when_full = probe.replaying_files();
   base.format = a.zmq_format == "tlv" ? wire::PayloadFormat::kTlv : wire::PayloadFormat::kJson;
   base.compress = a.zmq_compress;
   if (!a.zmq_curve_key.empty()) {

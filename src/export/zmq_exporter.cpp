@@ -7,6 +7,7 @@
 #include "export/zmq_exporter.h"
 
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -59,6 +60,10 @@ struct ZmqExporter::Impl {
   // ---- sending thread ----
   void run();
   void encode_into_backlog(Batch& batch);
+  size_t backlog_room() const {
+    if (backlog_bytes >= opt.queue_bytes || backlog.size() >= opt.queue_messages) return 0;
+    return opt.queue_messages - backlog.size();
+  }
   void queue_urgent(const char* topic, std::string json);
   bool send_backlog();
   void drop_backlog();
@@ -70,6 +75,7 @@ struct ZmqExporter::Impl {
   std::mutex mu;  // guards the fields down to `discard`
   std::condition_variable wake;     // the sender: work, stop, discard
   std::condition_variable emptied;  // flush(): the sender's state changed
+  std::condition_variable room;     // add() with wait_when_full: the handoff has room
   Batch filling;
   Clock::time_point filling_since;
   std::deque<Batch> handoff;
@@ -84,6 +90,7 @@ struct ZmqExporter::Impl {
 
   std::atomic<uint64_t> messages_sent{0}, flows_sent{0}, queue_full{0}, subscribers{0};
   std::atomic<uint64_t> messages_dropped{0};
+  std::atomic<bool> stalled{false};  // wait_when_full gave up, until a send succeeds
   std::atomic<uint64_t> ids_to_skip{0};  // dropped, their ids not skipped yet
 
   // Sending thread only.
@@ -131,13 +138,18 @@ void ZmqExporter::add(wire::FlowRecord&& flow) {
   // The event is due every few seconds: look at the clock now and then only.
   if (m.event_source && (++m.adds_since_clock & 1023) == 0) m.maybe_build_event(Clock::now());
   Batch dropped;  // declared first: freed after the lock is released
-  std::lock_guard lock(m.mu);
+  std::unique_lock lock(m.mu);
   if (m.filling.empty()) {
     m.filling_since = Clock::now();  // one clock read per batch
     m.filling.reserve(m.opt.flows_per_message);
   }
   m.filling.push_back(std::move(flow));
-  if (m.filling.size() >= m.opt.flows_per_message) m.hand_over_locked(dropped);
+  if (m.filling.size() < m.opt.flows_per_message) return;
+  if (m.opt.wait_when_full && !m.stalled && m.handoff.size() >= kHandoffBatches &&
+      !m.room.wait_for(lock, seconds(m.opt.close_wait_s),
+                       [&] { return m.handoff.size() < kHandoffBatches; }))
+    m.stalled = true;  // the collector stopped reading: drop (counted) until it reads again
+  m.hand_over_locked(dropped);
 }
 
 void ZmqExporter::tick() { impl_->maybe_build_event(Clock::now()); }
@@ -184,20 +196,27 @@ void ZmqExporter::Impl::run() {
     std::deque<Batch> batches;
     std::optional<std::string> event;
     bool stopping, discarding;
+    // wait_when_full: batches stay in the handoff (and add() waits) while
+    // the backlog is full, instead of being dropped here.
+    size_t room_now = opt.wait_when_full ? backlog_room() : SIZE_MAX;
     {
       std::unique_lock lock(mu);
       wake.wait_for(lock, wait, [&] {
-        return stop || discard || pending_event || !handoff.empty();
+        return stop || discard || pending_event || (!handoff.empty() && room_now > 0);
       });
       if (!filling.empty() && Clock::now() - filling_since >= kBatchMaxAge) {
         handoff.push_back(std::move(filling));
         filling = Batch();
       }
-      batches.swap(handoff);
+      for (; !handoff.empty() && room_now > 0; --room_now) {
+        batches.push_back(std::move(handoff.front()));
+        handoff.pop_front();
+      }
       event.swap(pending_event);
       stopping = stop;
       discarding = discard;
     }
+    room.notify_all();
     for (Batch& b : batches) encode_into_backlog(b);
     batches.clear();  // records freed here, not under the lock
 
@@ -232,7 +251,7 @@ void ZmqExporter::Impl::run() {
 }
 
 void ZmqExporter::Impl::encode_into_backlog(Batch& batch) {
-  if (backlog.size() >= opt.queue_messages || backlog_bytes >= opt.queue_bytes) {
+  if (backlog_room() == 0) {
     count_drop(batch.size());
     return;
   }
@@ -289,6 +308,7 @@ bool ZmqExporter::Impl::send_backlog() {
     if (!publisher.send(m)) return false;
     ++messages_sent;
     flows_sent += m.flows;
+    stalled = false;
     backlog_bytes -= m.payload.size();
     backlog.pop_front();
   }

@@ -37,6 +37,10 @@ struct ZmqExportOptions {
   double event_interval_s = 5;    // "event" messages with the statistics
   double template_interval_s = 60;  // "template" also goes to every new subscriber
   double close_wait_s = 2;        // flush()/destructor: longest wait for the queue to go
+  // Capture files: a full queue makes add() wait (at most close_wait_s;
+  // after such a timeout it drops until a send succeeds) instead of
+  // dropping at once: a replay only slows down. Never for live capture.
+  bool wait_when_full = false;
   std::string curve_server_key;   // Z85 public key of the collector ("" = no CURVE)
   // The "template" message; empty: the elements seen in the flows so far.
   std::vector<ZmqTemplateField> template_fields;
@@ -54,7 +58,7 @@ class ZmqExporter {
  public:
   explicit ZmqExporter(ZmqExportOptions options);  // throws UserError (bad endpoint...)
   ~ZmqExporter();                                   // sends what is queued (bounded wait)
-  void add(wire::FlowRecord&& flow);                // never blocks
+  void add(wire::FlowRecord&& flow);                // never blocks (see wait_when_full)
   // Statistics for the periodic "event" message (JSON object text). Called
   // from the thread calling add()/tick() (never from the sending thread),
   // so it may read that thread's counters without locks.

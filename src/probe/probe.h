@@ -73,6 +73,8 @@ class Probe {
   // Flows the sinks' send queues dropped; -1 if no sink has a queue.
   int64_t export_queue_full() const;
   const ProbeOptions& options() const { return options_; }
+  // Capture files, read as fast as the probe goes (nothing is lost by waiting).
+  bool replaying_files() const { return !live(); }
 
  private:
   void on_export(Flow& f, ExportReason reason);

@@ -1,13 +1,16 @@
 // `vedetta probe -i PCAP --zmq tcp://127.0.0.1:PORT --zmq-probe-mode` (the
-// built binary, on a corpus capture) delivers the file's flows to a
+// built binary, on corpus captures) delivers the files' flows to a
 // collector bound on PORT: the same flows, with the same counters, as the
-// probe's own --json output of that run.
+// probe's own --json output of that run; with every pcap of the corpus the
+// ~5,000 flows left at the end go out at once, and none is dropped.
+#include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -87,19 +90,47 @@ bool collect_until_exit(collect::ZmqInput& input, test::Received& got, pid_t pid
   return exited;
 }
 
-class ProbeToCollector : public ::testing::TestWithParam<const char*> {};
+struct CliCase {
+  const char* name;
+  const char* options;
+  bool whole_corpus;  // every .pcap of the corpus: ~5,000 flows exported at once at the end
+};
+
+// "-i" and each pcap of the corpus (or android.pcap alone).
+std::vector<std::string> pcap_inputs(bool whole_corpus) {
+  std::vector<std::string> names;
+  if (!whole_corpus) {
+    names.push_back("android.pcap");
+  } else if (DIR* d = opendir(VEDETTA_PCAP_DIR)) {
+    while (dirent* e = readdir(d))
+      if (std::string n = e->d_name; n.size() > 5 && n.ends_with(".pcap")) names.push_back(n);
+    closedir(d);
+    std::sort(names.begin(), names.end());
+  }
+  std::vector<std::string> args;
+  for (const std::string& n : names) {
+    args.push_back("-i");
+    args.push_back(VEDETTA_PCAP_DIR "/" + n);
+  }
+  return args;
+}
+
+class ProbeToCollector : public ::testing::TestWithParam<CliCase> {};
 
 TEST_P(ProbeToCollector, PcapFlowsArriveAsTheJsonShowsThem) {
-  std::string pcap = VEDETTA_PCAP_DIR "/android.pcap";
-  if (access(pcap.c_str(), R_OK) != 0) GTEST_SKIP() << pcap << " not found";
+  std::vector<std::string> inputs = pcap_inputs(GetParam().whole_corpus);
+  if (inputs.empty() || access(inputs[1].c_str(), R_OK) != 0)
+    GTEST_SKIP() << "corpus not found in " VEDETTA_PCAP_DIR;
   collect::ZmqInput input("tcp://127.0.0.1:*c");  // collector mode: the probe connects
   std::string endpoint = input.endpoints()[0];
   std::string dir = ::testing::TempDir();
   std::string json_path = dir + "/zmq_cli_flows.json", err_path = dir + "/zmq_cli_stderr.txt";
 
-  std::vector<std::string> args = {"-i", pcap, "--zmq", endpoint, "--zmq-probe-mode", "--json",
-                                   json_path, "-q"};
-  std::istringstream extra(GetParam());
+  std::vector<std::string> args = inputs;
+  for (const char* a : {"--zmq-probe-mode", "--json", json_path.c_str(), "-q", "--zmq"})
+    args.push_back(a);
+  args.push_back(endpoint);
+  std::istringstream extra(GetParam().options);
   for (std::string word; extra >> word;) args.push_back(word);
   pid_t pid = spawn_probe(args, err_path);
   test::Received got;
@@ -168,11 +199,12 @@ TEST(ProbeEvents, EventAndTemplateDescribeTheProbe) {
   for (const auto& [key, source] : input.sources()) EXPECT_EQ(key.second, 4321u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Formats, ProbeToCollector,
-                         ::testing::Values("--zmq-format tlv", "--zmq-format json --zmq-compress"),
-                         [](const auto& info) {
-                           return std::string(info.index == 0 ? "tlv" : "json_zlib");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Formats, ProbeToCollector,
+    ::testing::Values(CliCase{"tlv", "--zmq-format tlv", false},
+                      CliCase{"json_zlib", "--zmq-format json --zmq-compress", false},
+                      CliCase{"whole_corpus_tlv", "--zmq-format tlv", true}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace vedetta
