@@ -39,6 +39,17 @@ ZmqExportOptions local_options(PayloadFormat format = PayloadFormat::kJson, bool
 
 bool subscribed(const ZmqExporter& e) { return e.stats().subscribers > 0; }
 
+// A queue of 8 messages of 10 flows: easy to fill.
+ZmqExportOptions small_queue_options(double close_wait_s, bool wait_when_full,
+                                     PayloadFormat format = PayloadFormat::kJson) {
+  ZmqExportOptions o = local_options(format);
+  o.flows_per_message = 10;
+  o.queue_messages = 8;
+  o.close_wait_s = close_wait_s;
+  o.wait_when_full = wait_when_full;
+  return o;
+}
+
 // Every field of record `i` as test_record wrote it (numbers may come back
 // as another numeric type: compared as text).
 void expect_same_record(const wire::FlowRecord& got, uint64_t i) {
@@ -298,11 +309,7 @@ TEST(ZmqLoss, MessagesSentWhileACollectorIsCutOffAreCountedLost) {
 // reads again, the msg_id gaps it sees are exactly the dropped messages, and
 // what arrived plus what was dropped is everything.
 TEST(ZmqLoss, StalledCollectorCountsDropsExactlyAndNeverBlocks) {
-  ZmqExportOptions o = local_options();
-  o.flows_per_message = 10;
-  o.queue_messages = 8;
-  o.close_wait_s = 1;
-  ZmqExporter exporter(o);
+  ZmqExporter exporter(small_queue_options(1, false));
   ZmqInput input(exporter.endpoint());
   Received got;
   ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(exporter); }, 10));
@@ -357,11 +364,7 @@ TEST(ZmqLoss, AddNeverBlocksWithoutCollector) {
 // Replaying a capture file (wait_when_full): a burst far larger than the
 // queue is delivered whole, add() waiting for room instead of dropping.
 TEST(ZmqFileReplay, BurstWaitsForRoomAndLosesNothing) {
-  ZmqExportOptions o = local_options(PayloadFormat::kTlv);
-  o.flows_per_message = 10;
-  o.queue_messages = 8;
-  o.wait_when_full = true;
-  ZmqExporter exporter(o);
+  ZmqExporter exporter(small_queue_options(2, true, PayloadFormat::kTlv));
   ZmqInput input(exporter.endpoint());
   Received got;
   ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(exporter); }, 10));
@@ -381,12 +384,7 @@ TEST(ZmqFileReplay, BurstWaitsForRoomAndLosesNothing) {
 // ...but a collector that stops reading costs one wait of close_wait_s,
 // then records are dropped (counted) as in live capture.
 TEST(ZmqFileReplay, StalledCollectorCostsOneWaitThenDrops) {
-  ZmqExportOptions o = local_options();
-  o.flows_per_message = 10;
-  o.queue_messages = 8;
-  o.close_wait_s = 0.5;
-  o.wait_when_full = true;
-  ZmqExporter exporter(o);
+  ZmqExporter exporter(small_queue_options(0.5, true));
   ZmqInput input(exporter.endpoint());
   Received got;
   ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(exporter); }, 10));
