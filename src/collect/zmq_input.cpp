@@ -45,6 +45,14 @@ bool strip_collector_mark(std::string& endpoint) {
   return true;
 }
 
+// An IPv4 peer of a dual-stack socket shows as "::ffff:10.0.0.1": as IPv4.
+std::string peer_name(std::string_view peer) {
+  constexpr std::string_view kMapped = "::ffff:";
+  if (peer.starts_with(kMapped) && peer.find('.') != std::string_view::npos)
+    peer.remove_prefix(kMapped.size());
+  return std::string(peer);
+}
+
 void set_int(void* socket, int option, int value) {
   zmq_setsockopt(socket, option, &value, sizeof value);
 }
@@ -88,14 +96,14 @@ ZmqInput::~ZmqInput() {
   zmq_ctx_term(context_);
 }
 
-void ZmqInput::open_endpoint(std::string text, const std::string& curve_secret,
-                             int64_t max_bytes) {
+void ZmqInput::open_endpoint(std::string text, const std::string& curve_secret, int64_t max_bytes) {
   Endpoint e;
   e.bound = strip_collector_mark(text);
   if (!handles(text))
     throw UserError("-i '" + text + "': not a ZeroMQ endpoint (tcp://HOST:PORT, tcp://*:PORTc)");
   e.socket = zmq_socket(context_, ZMQ_SUB);
-  endpoints_.push_back(e);  // closed by the caller's cleanup if what follows throws
+  endpoints_.push_back(e);         // closed by the caller's cleanup if what follows throws
+  set_int(e.socket, ZMQ_IPV6, 1);  // tcp://[::1]:5556; "*" binds both families
   set_int(e.socket, ZMQ_RCVBUF, kReceiveBuffer);
   set_int(e.socket, ZMQ_TCP_KEEPALIVE, 1);
   set_int(e.socket, ZMQ_HEARTBEAT_IVL, 5000);
@@ -146,7 +154,8 @@ bool ZmqInput::read_one(Endpoint& e, RecordHandler& handler) {
   FlowOrigin origin;
   origin.source = e.address;
   if (e.bound)  // many probes on one socket: the peer tells them apart
-    if (const char* peer = zmq_msg_gets(&header_frame, "Peer-Address")) origin.source = peer;
+    if (const char* peer = zmq_msg_gets(&header_frame, "Peer-Address"))
+      origin.source = peer_name(peer);
   if (!zmq_msg_more(&header_frame)) {
     bad("frames", origin.source, "a message of one frame (ntop's have a header and a payload)");
     return true;

@@ -5,7 +5,8 @@
 //   tcp://h1:5556,tcp://h2:5556 several endpoints, one input (aggregated)
 //   tcp://*:5556c               trailing "c" = collector mode: bind, and the
 //                               probes connect (--zmq-probe-mode); "*" binds
-//                               every address, as ntopng does
+//                               every address, IPv4 and IPv6, as ntopng does
+//                               (tcp://10.0.0.1:5556c binds one address)
 // One SUB socket per endpoint, subscribed to flow, event, counter, template
 // and option. Each sender is told apart by the header's source id and where
 // it came from (the endpoint connected to, or the peer's address when bound),

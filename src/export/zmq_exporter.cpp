@@ -7,8 +7,8 @@
 #include "export/zmq_exporter.h"
 
 #include <chrono>
-#include <cstdint>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -72,7 +72,7 @@ struct ZmqExporter::Impl {
   ZmqExportOptions opt;
   ZmqPublisher publisher;
 
-  std::mutex mu;  // guards the fields down to `discard`
+  std::mutex mu;                    // guards the fields down to `discard`
   std::condition_variable wake;     // the sender: work, stop, discard
   std::condition_variable emptied;  // flush(): the sender's state changed
   std::condition_variable room;     // add() with wait_when_full: the handoff has room
@@ -81,8 +81,8 @@ struct ZmqExporter::Impl {
   std::deque<Batch> handoff;
   std::optional<std::string> pending_event;
   bool stop = false;
-  bool discard = false;   // flush() gave up: drop what is queued
-  bool all_sent = true;   // nothing in handoff or backlog (as the sender last saw)
+  bool discard = false;  // flush() gave up: drop what is queued
+  bool all_sent = true;  // nothing in handoff or backlog (as the sender last saw)
 
   std::function<std::string()> event_source;  // caller's thread only
   Clock::time_point next_event;
@@ -90,7 +90,7 @@ struct ZmqExporter::Impl {
 
   std::atomic<uint64_t> messages_sent{0}, flows_sent{0}, queue_full{0}, subscribers{0};
   std::atomic<uint64_t> messages_dropped{0};
-  std::atomic<bool> stalled{false};  // wait_when_full gave up, until a send succeeds
+  std::atomic<bool> stalled{false};      // wait_when_full gave up, until a send succeeds
   std::atomic<uint64_t> ids_to_skip{0};  // dropped, their ids not skipped yet
 
   // Sending thread only.

@@ -26,22 +26,22 @@ struct ZmqTemplateField {
 };
 
 struct ZmqExportOptions {
-  std::string endpoint;           // "tcp://*:5556" (bind) or "tcp://collector:5556" (connect)
-  bool probe_mode = false;        // connect to a collector that binds (nProbe --zmq-probe-mode)
+  std::string endpoint;     // "tcp://*:5556" (bind) or "tcp://collector:5556" (connect)
+  bool probe_mode = false;  // connect to a collector that binds (nProbe --zmq-probe-mode)
   wire::PayloadFormat format = wire::PayloadFormat::kJson;
-  bool compress = false;          // zlib payloads
-  uint32_t source_id = 0;         // header source id (0: derived from the host and pid)
-  size_t flows_per_message = 64;  // batch size; a batch also goes out after 1 s
-  size_t queue_messages = 4096;   // bound of the send queue, in messages...
-  size_t queue_bytes = 64u << 20; // ...and in encoded payload bytes
-  double event_interval_s = 5;    // "event" messages with the statistics
+  bool compress = false;            // zlib payloads
+  uint32_t source_id = 0;           // header source id (0: derived from the host and pid)
+  size_t flows_per_message = 64;    // batch size; a batch also goes out after 1 s
+  size_t queue_messages = 4096;     // bound of the send queue, in messages...
+  size_t queue_bytes = 64u << 20;   // ...and in encoded payload bytes
+  double event_interval_s = 5;      // "event" messages with the statistics
   double template_interval_s = 60;  // "template" also goes to every new subscriber
-  double close_wait_s = 2;        // flush()/destructor: longest wait for the queue to go
+  double close_wait_s = 2;          // flush()/destructor: longest wait for the queue to go
   // Capture files: a full queue makes add() wait (at most close_wait_s;
   // after such a timeout it drops until a send succeeds) instead of
   // dropping at once: a replay only slows down. Never for live capture.
   bool wait_when_full = false;
-  std::string curve_server_key;   // Z85 public key of the collector ("" = no CURVE)
+  std::string curve_server_key;  // Z85 public key of the collector ("" = no CURVE)
   // The "template" message; empty: the elements seen in the flows so far.
   std::vector<ZmqTemplateField> template_fields;
 };
@@ -57,8 +57,8 @@ struct ZmqExportStats {
 class ZmqExporter {
  public:
   explicit ZmqExporter(ZmqExportOptions options);  // throws UserError (bad endpoint...)
-  ~ZmqExporter();                                   // sends what is queued (bounded wait)
-  void add(wire::FlowRecord&& flow);                // never blocks (see wait_when_full)
+  ~ZmqExporter();                                  // sends what is queued (bounded wait)
+  void add(wire::FlowRecord&& flow);               // never blocks (see wait_when_full)
   // Statistics for the periodic "event" message (JSON object text). Called
   // from the thread calling add()/tick() (never from the sending thread),
   // so it may read that thread's counters without locks.

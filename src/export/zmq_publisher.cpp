@@ -42,6 +42,7 @@ ZmqPublisher::ZmqPublisher(const ZmqExportOptions& o)
   context_ = zmq_ctx_new();
   socket_ = zmq_socket(context_, ZMQ_XPUB);
   try {
+    set_option(ZMQ_IPV6, 1, "ZMQ_IPV6");  // tcp://[::1]:5556; "*" binds both families
     set_option(ZMQ_XPUB_NODROP, 1, "ZMQ_XPUB_NODROP");
     // Every subscribe and unsubscribe (not only the first/last per topic):
     // the number of collectors, and a template for each new one.

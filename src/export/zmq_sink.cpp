@@ -8,8 +8,7 @@ namespace vedetta {
 ZmqSink::ZmqSink(ZmqExportOptions options, std::vector<const FieldDef*> fields)
     : fields_(std::move(fields)) {
   for (const FieldDef* f : fields_)
-    options.template_fields.push_back(
-        {f->id, std::string(f->name), std::string(f->description)});
+    options.template_fields.push_back({f->id, std::string(f->name), std::string(f->description)});
   exporter_ = std::make_unique<ZmqExporter>(std::move(options));
 }
 
@@ -26,10 +25,11 @@ int64_t ZmqSink::export_queue_full() const {
 
 std::string ZmqSink::report() const {
   ZmqExportStats s = exporter_->stats();
-  return format("zmq %s: %llu flows in %llu messages sent, %llu flows dropped "
-                "(drops.export_queue_full: queue full, or no collector took them)\n",
-                exporter_->endpoint().c_str(), (unsigned long long)s.flows_sent,
-                (unsigned long long)s.messages_sent, (unsigned long long)s.export_queue_full);
+  return format(
+      "zmq %s: %llu flows in %llu messages sent, %llu flows dropped "
+      "(drops.export_queue_full: queue full, or no collector took them)\n",
+      exporter_->endpoint().c_str(), (unsigned long long)s.flows_sent,
+      (unsigned long long)s.messages_sent, (unsigned long long)s.export_queue_full);
 }
 
 }  // namespace vedetta

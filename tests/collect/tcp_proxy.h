@@ -80,8 +80,10 @@ class TcpProxy {
       }
       std::vector<int> open;  // one side closed: close both
       for (size_t i = 0; i < fds.size(); ++i)
-        if (closed[i]) close(fds[i]);
-        else open.push_back(fds[i]);
+        if (closed[i])
+          close(fds[i]);
+        else
+          open.push_back(fds[i]);
       fds.swap(open);
     }
     for (int fd : fds) close(fd);

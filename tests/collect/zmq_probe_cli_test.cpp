@@ -27,10 +27,9 @@ namespace vedetta {
 namespace {
 
 // Fields compared between the JSON lines and the collected records.
-const char* const kCompared[] = {"IPV4_SRC_ADDR", "IPV6_SRC_ADDR", "L4_SRC_PORT",
-                                 "IPV4_DST_ADDR", "IPV6_DST_ADDR", "L4_DST_PORT",
-                                 "PROTOCOL",      "IN_BYTES",      "IN_PKTS",
-                                 "OUT_BYTES",     "OUT_PKTS",      "L7_PROTO_NAME",
+const char* const kCompared[] = {"IPV4_SRC_ADDR",   "IPV6_SRC_ADDR", "L4_SRC_PORT", "IPV4_DST_ADDR",
+                                 "IPV6_DST_ADDR",   "L4_DST_PORT",   "PROTOCOL",    "IN_BYTES",
+                                 "IN_PKTS",         "OUT_BYTES",     "OUT_PKTS",    "L7_PROTO_NAME",
                                  "FLOW_SERVER_NAME"};
 
 std::string key_of_json(const nlohmann::json& flow) {
@@ -74,7 +73,8 @@ pid_t spawn_probe(std::vector<std::string> args, const std::string& err_path) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   pid_t pid = -1;
   EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
   posix_spawn_file_actions_destroy(&actions);
@@ -84,8 +84,8 @@ pid_t spawn_probe(std::vector<std::string> args, const std::string& err_path) {
 // Reads from `input` until the probe exits (false: killed after `timeout_s`).
 bool collect_until_exit(collect::ZmqInput& input, test::Received& got, pid_t pid, int& status,
                         double timeout_s) {
-  bool exited = test::pump({&input}, got, [&] { return waitpid(pid, &status, WNOHANG) == pid; },
-                           timeout_s);
+  bool exited = test::pump(
+      {&input}, got, [&] { return waitpid(pid, &status, WNOHANG) == pid; }, timeout_s);
   if (!exited) kill(pid, SIGKILL), waitpid(pid, &status, 0);
   return exited;
 }
@@ -141,10 +141,13 @@ TEST_P(ProbeToCollector, PcapFlowsArriveAsTheJsonShowsThem) {
 
   std::multiset<std::string> want;
   std::istringstream lines(slurp(json_path));
-  for (std::string line; std::getline(lines, line);) want.insert(key_of_json(nlohmann::json::parse(line)));
+  for (std::string line; std::getline(lines, line);)
+    want.insert(key_of_json(nlohmann::json::parse(line)));
   ASSERT_GT(want.size(), 10u);
-  ASSERT_TRUE(test::pump({&input}, got, [&] { return got.flows.size() >= want.size(); }, 10))
-      << got.flows.size() << " of " << want.size() << " flows\n" << stderr_text;
+  ASSERT_TRUE(test::pump(
+      {&input}, got, [&] { return got.flows.size() >= want.size(); }, 10))
+      << got.flows.size() << " of " << want.size() << " flows\n"
+      << stderr_text;
   std::multiset<std::string> collected;
   for (const auto& [origin, record] : got.flows) collected.insert(key_of_record(record));
   EXPECT_EQ(collected, want);
@@ -199,12 +202,12 @@ TEST(ProbeEvents, EventAndTemplateDescribeTheProbe) {
   for (const auto& [key, source] : input.sources()) EXPECT_EQ(key.second, 4321u);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Formats, ProbeToCollector,
-    ::testing::Values(CliCase{"tlv", "--zmq-format tlv", false},
-                      CliCase{"json_zlib", "--zmq-format json --zmq-compress", false},
-                      CliCase{"whole_corpus_tlv", "--zmq-format tlv", true}),
-    [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Formats, ProbeToCollector,
+                         ::testing::Values(CliCase{"tlv", "--zmq-format tlv", false},
+                                           CliCase{"json_zlib", "--zmq-format json --zmq-compress",
+                                                   false},
+                                           CliCase{"whole_corpus_tlv", "--zmq-format tlv", true}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace vedetta

@@ -3,8 +3,8 @@
 // whole in JSON and TLV, compressed or not; losses and restarts are counted
 // exactly; a collector that stops reading never blocks add(); CURVE; bad input.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <zmq.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -87,13 +87,14 @@ TEST_P(RoundTrip, EveryRecordArrivesWholeWithATemplate) {
   ZmqExporter exporter(local_options(GetParam().format, GetParam().compress));
   ZmqInput input(exporter.endpoint());
   Received got;
-  ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(exporter); }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return subscribed(exporter); }, 10));
   constexpr uint64_t kFlows = 1000;
   for (uint64_t i = 0; i < kFlows; ++i) exporter.add(test_record(i));
   exporter.flush();
-  ASSERT_TRUE(pump({&input}, got, [&] {
-    return input.stats().messages == exporter.stats().messages_sent;
-  }, 10)) << input.stats().messages << " of " << exporter.stats().messages_sent;
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return input.stats().messages == exporter.stats().messages_sent; }, 10))
+      << input.stats().messages << " of " << exporter.stats().messages_sent;
   expect_all_records(got, kFlows);
   for (const auto& [origin, record] : got.flows) {
     EXPECT_EQ(origin.source, exporter.endpoint());
@@ -136,10 +137,12 @@ TEST(ZmqExport, PartialBatchGoesWithinASecond) {
   ZmqExporter exporter(local_options());
   ZmqInput input(exporter.endpoint());
   Received got;
-  ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(exporter); }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return subscribed(exporter); }, 10));
   auto start = std::chrono::steady_clock::now();
   exporter.add(test_record(7));
-  ASSERT_TRUE(pump({&input}, got, [&] { return got.flows.size() == 1; }, 5));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return got.flows.size() == 1; }, 5));
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_GE(took, 0.9);
   EXPECT_LT(took, 2.5);
@@ -157,11 +160,15 @@ TEST(ZmqExport, EventMessagesCarryTheProbeStatistics) {
   });
   ZmqInput input(exporter.endpoint());
   Received got;
-  ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(exporter); }, 10));
-  ASSERT_TRUE(pump({&input}, got, [&] {
-    exporter.tick();  // the probe's loop does this
-    return got.count("event") >= 2;
-  }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return subscribed(exporter); }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got,
+      [&] {
+        exporter.tick();  // the probe's loop does this
+        return got.count("event") >= 2;
+      },
+      10));
   for (const auto& [topic, json] : got.messages) {
     if (topic == "event") {
       EXPECT_GE(nlohmann::json::parse(json)["packets"].get<int>(), 1);
@@ -179,12 +186,36 @@ TEST(ZmqInputModes, CollectorModeTakesProbesThatConnect) {
   o.probe_mode = true;
   ZmqExporter exporter(o);
   Received got;
-  ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(exporter); }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return subscribed(exporter); }, 10));
   for (uint64_t i = 0; i < 100; ++i) exporter.add(test_record(i));
   exporter.flush();
-  ASSERT_TRUE(pump({&input}, got, [&] { return got.flows.size() == 100; }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return got.flows.size() == 100; }, 10));
   expect_all_records(got, 100);
   EXPECT_EQ(got.flows[0].first.source, "127.0.0.1");  // the peer, when bound
+}
+
+// "*" binds IPv6 and IPv4; an IPv4 probe is named as IPv4 all the same.
+TEST(ZmqInputModes, CollectorModeOnBothAddressFamilies) {
+  ZmqInput input("tcp://*:*c");
+  std::string port = input.endpoints()[0].substr(input.endpoints()[0].rfind(':'));
+  Received got;
+  for (const char* host : {"tcp://127.0.0.1", "tcp://[::1]"}) {
+    ZmqExportOptions o = local_options();
+    o.endpoint = host + port;
+    o.probe_mode = true;
+    ZmqExporter exporter(o);
+    ASSERT_TRUE(pump(
+        {&input}, got, [&] { return subscribed(exporter); }, 10))
+        << host;
+    exporter.add(test_record(got.flows.size()));
+    exporter.flush();
+    ASSERT_TRUE(pump(
+        {&input}, got, [&] { return got.flows.size() == (host[6] == '1' ? 1u : 2u); }, 10));
+  }
+  EXPECT_EQ(got.flows[0].first.source, "127.0.0.1");
+  EXPECT_EQ(got.flows[1].first.source, "::1");
 }
 
 // tcp://h1,tcp://h2: one input, both senders, each counted apart.
@@ -195,12 +226,14 @@ TEST(ZmqInputModes, SeveralEndpointsMakeOneInput) {
   ZmqExporter a(a_options), b(b_options);
   ZmqInput input(a.endpoint() + "," + b.endpoint());
   Received got;
-  ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(a) && subscribed(b); }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return subscribed(a) && subscribed(b); }, 10));
   for (uint64_t i = 0; i < 50; ++i) a.add(test_record(i));
   for (uint64_t i = 50; i < 100; ++i) b.add(test_record(i));
   a.flush();
   b.flush();
-  ASSERT_TRUE(pump({&input}, got, [&] { return got.flows.size() == 100; }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return got.flows.size() == 100; }, 10));
   expect_all_records(got, 100);
   std::vector<std::string> lines = input.source_lines();
   ASSERT_EQ(lines.size(), 2u);
@@ -240,10 +273,12 @@ collect::InputStats restart_on_one_endpoint(uint32_t first_id, uint32_t second_i
       o.source_id = second_id;
       exporter = std::make_unique<ZmqExporter>(o);  // the input reconnects by itself
     }
-    EXPECT_TRUE(pump({&input}, got, [&] { return subscribed(*exporter); }, 10));
+    EXPECT_TRUE(pump(
+        {&input}, got, [&] { return subscribed(*exporter); }, 10));
     for (uint64_t i = run * 48; i < run * 48 + 48; ++i) exporter->add(test_record(i));
     exporter->flush();
-    EXPECT_TRUE(pump({&input}, got, [&] { return got.flows.size() == run * 48 + 48; }, 10));
+    EXPECT_TRUE(pump(
+        {&input}, got, [&] { return got.flows.size() == run * 48 + 48; }, 10));
   }
   expect_all_records(got, 96);
   return input.stats();
@@ -272,7 +307,8 @@ TEST(ZmqLoss, MessagesSentWhileACollectorIsCutOffAreCountedLost) {
   ZmqExportOptions o = local_options();
   o.flows_per_message = 10;
   ZmqExporter exporter(o);
-  uint16_t port = static_cast<uint16_t>(std::stoi(exporter.endpoint().substr(exporter.endpoint().rfind(':') + 1)));
+  uint16_t port = static_cast<uint16_t>(
+      std::stoi(exporter.endpoint().substr(exporter.endpoint().rfind(':') + 1)));
   test::TcpProxy link(port);
   ZmqInput direct(exporter.endpoint());
   ZmqInput behind("tcp://127.0.0.1:" + std::to_string(link.port()));
@@ -286,7 +322,8 @@ TEST(ZmqLoss, MessagesSentWhileACollectorIsCutOffAreCountedLost) {
   };
   ASSERT_TRUE(pump_both([&] { return exporter.stats().subscribers == 2; }));
   send(0, 200);
-  ASSERT_TRUE(pump_both([&] { return got_direct.flows.size() == 200 && got_behind.flows.size() == 200; }));
+  ASSERT_TRUE(
+      pump_both([&] { return got_direct.flows.size() == 200 && got_behind.flows.size() == 200; }));
 
   link.cut();
   ASSERT_TRUE(pump_both([&] { return exporter.stats().subscribers == 1; }));
@@ -296,8 +333,9 @@ TEST(ZmqLoss, MessagesSentWhileACollectorIsCutOffAreCountedLost) {
   link.restore();
   ASSERT_TRUE(pump_both([&] { return exporter.stats().subscribers == 2; }));
   send(500, 600);
-  ASSERT_TRUE(pump_both([&] { return got_direct.flows.size() == 600 && got_behind.flows.size() == 300; }))
-      << got_behind.flows.size();
+  ASSERT_TRUE(pump_both([&] {
+    return got_direct.flows.size() == 600 && got_behind.flows.size() == 300;
+  })) << got_behind.flows.size();
   EXPECT_EQ(direct.stats().lost_messages, 0u);
   EXPECT_EQ(behind.stats().lost_messages, 30u);
   EXPECT_EQ(behind.stats().messages + behind.stats().lost_messages, direct.stats().messages);
@@ -312,11 +350,13 @@ TEST(ZmqLoss, StalledCollectorCountsDropsExactlyAndNeverBlocks) {
   ZmqExporter exporter(small_queue_options(1, false));
   ZmqInput input(exporter.endpoint());
   Received got;
-  ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(exporter); }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return subscribed(exporter); }, 10));
   // A first message received: a collector counts gaps from there on.
   exporter.add(test_record(0));
   exporter.flush();
-  ASSERT_TRUE(pump({&input}, got, [&] { return got.flows.size() == 1; }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return got.flows.size() == 1; }, 10));
 
   constexpr uint64_t kFlows = 200000;
   auto start = std::chrono::steady_clock::now();
@@ -332,7 +372,8 @@ TEST(ZmqLoss, StalledCollectorCountsDropsExactlyAndNeverBlocks) {
   exporter.add(test_record(kFlows + 1));
   exporter.flush();
   ZmqExportStats e = exporter.stats();
-  ASSERT_TRUE(pump({&input}, got, [&] { return input.stats().flows == e.flows_sent; }, 20))
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return input.stats().flows == e.flows_sent; }, 20))
       << input.stats().flows << " of " << e.flows_sent;
   EXPECT_EQ(input.stats().lost_messages, e.messages_dropped);
   EXPECT_EQ(input.stats().flows + e.export_queue_full, kFlows + 2);
@@ -367,13 +408,15 @@ TEST(ZmqFileReplay, BurstWaitsForRoomAndLosesNothing) {
   ZmqExporter exporter(small_queue_options(2, true, PayloadFormat::kTlv));
   ZmqInput input(exporter.endpoint());
   Received got;
-  ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(exporter); }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return subscribed(exporter); }, 10));
   constexpr uint64_t kFlows = 20000;
   std::thread producer([&] {
     for (uint64_t i = 0; i < kFlows; ++i) exporter.add(test_record(i));
     exporter.flush();
   });
-  bool all = pump({&input}, got, [&] { return got.flows.size() == kFlows; }, 30);
+  bool all = pump(
+      {&input}, got, [&] { return got.flows.size() == kFlows; }, 30);
   producer.join();
   ASSERT_TRUE(all) << got.flows.size();
   expect_all_records(got, kFlows);
@@ -387,7 +430,8 @@ TEST(ZmqFileReplay, StalledCollectorCostsOneWaitThenDrops) {
   ZmqExporter exporter(small_queue_options(0.5, true));
   ZmqInput input(exporter.endpoint());
   Received got;
-  ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(exporter); }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return subscribed(exporter); }, 10));
   constexpr uint64_t kFlows = 200000;
   auto start = std::chrono::steady_clock::now();
   for (uint64_t i = 0; i < kFlows; ++i) exporter.add(test_record(i));
@@ -418,10 +462,12 @@ TEST(ZmqCurve, EncryptedFlowsArrive) {
   o.curve_server_key = server_public;
   ZmqExporter exporter(o);
   Received got;
-  ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(exporter); }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return subscribed(exporter); }, 10));
   for (uint64_t i = 0; i < 100; ++i) exporter.add(test_record(i));
   exporter.flush();
-  ASSERT_TRUE(pump({&input}, got, [&] { return got.flows.size() == 100; }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return got.flows.size() == 100; }, 10));
   expect_all_records(got, 100);
 }
 
@@ -439,7 +485,8 @@ TEST(ZmqCurve, WrongServerKeyDeliversNothing) {
   ZmqExporter exporter(o);
   for (uint64_t i = 0; i < 100; ++i) exporter.add(test_record(i));
   Received got;
-  EXPECT_FALSE(pump({&input}, got, [&] { return subscribed(exporter) || !got.flows.empty(); }, 2));
+  EXPECT_FALSE(pump(
+      {&input}, got, [&] { return subscribed(exporter) || !got.flows.empty(); }, 2));
   exporter.flush();
   EXPECT_EQ(input.stats().messages, 0u);
   EXPECT_EQ(input.stats().flows, 0u);
@@ -493,7 +540,8 @@ class RawPublisher {
   }
   void send(std::vector<std::vector<uint8_t>> frames) {
     for (size_t i = 0; i < frames.size(); ++i)
-      zmq_send(socket_, frames[i].data(), frames[i].size(), i + 1 < frames.size() ? ZMQ_SNDMORE : 0);
+      zmq_send(socket_, frames[i].data(), frames[i].size(),
+               i + 1 < frames.size() ? ZMQ_SNDMORE : 0);
   }
 
  private:
@@ -504,7 +552,8 @@ class RawPublisher {
 
 std::vector<uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
 
-std::vector<uint8_t> v3_header(uint32_t msg_id, PayloadFormat format, bool compressed, size_t size) {
+std::vector<uint8_t> v3_header(uint32_t msg_id, PayloadFormat format, bool compressed,
+                               size_t size) {
   wire::ZmqHeader h;
   h.topic = "flow";
   h.format = format;
@@ -521,7 +570,8 @@ TEST(ZmqBadInput, GarbageIsCountedByReasonAndSkipped) {
   RawPublisher pub;
   ZmqInput input(pub.endpoint());
   Received got;
-  ASSERT_TRUE(pump({&input}, got, [&] { return pub.has_subscriber(); }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return pub.has_subscriber(); }, 10));
   pub.send({bytes("flow garbage in one frame")});
   pub.send({bytes("flow"), bytes("a"), bytes("b")});
   pub.send({bytes("flow-17-bytes-hdr"), bytes("[]")});  // SUB filters on the topic prefix
@@ -536,7 +586,8 @@ TEST(ZmqBadInput, GarbageIsCountedByReasonAndSkipped) {
   std::string good;
   wire::encode_json_flows(std::span(&one, 1), good);
   pub.send({v3_header(4, PayloadFormat::kJson, false, good.size()), bytes(good)});
-  ASSERT_TRUE(pump({&input}, got, [&] { return got.flows.size() == 1; }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return got.flows.size() == 1; }, 10));
   expect_same_record(got.flows[0].second, 3);
   collect::InputStats s = input.stats();
   EXPECT_EQ(s.bad_messages, 6u);
@@ -554,25 +605,30 @@ TEST(ZmqBadInput, OversizedMessagesAreRefused) {
   RawPublisher pub;
   ZmqInput input(pub.endpoint());
   Received got;
-  ASSERT_TRUE(pump({&input}, got, [&] { return pub.has_subscriber(); }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return pub.has_subscriber(); }, 10));
   std::vector<uint8_t> huge(wire::kMaxPayloadBytes + 1, '[');
   pub.send({v3_header(1, PayloadFormat::kJson, false, huge.size()), huge});
-  ASSERT_TRUE(pump({&input}, got, [&] { return input.stats().bad_messages == 1; }, 20));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return input.stats().bad_messages == 1; }, 20));
   EXPECT_EQ(input.bad_by_reason().at("payload"), 1u);
 
   collect::ZmqInputOptions small;
   small.max_message_bytes = 4096;
   ZmqInput limited("tcp://127.0.0.1:*c", small);
   RawPublisher pub2(limited.endpoints()[0]);
-  ASSERT_TRUE(pump({&limited}, got, [&] { return pub2.has_subscriber(); }, 10));
+  ASSERT_TRUE(pump(
+      {&limited}, got, [&] { return pub2.has_subscriber(); }, 10));
   wire::FlowRecord one = test_record(1);
   std::string good;
   wire::encode_json_flows(std::span(&one, 1), good);
   pub2.send({v3_header(1, PayloadFormat::kJson, false, good.size()), bytes(good)});
-  ASSERT_TRUE(pump({&limited}, got, [&] { return limited.stats().flows == 1; }, 10));
+  ASSERT_TRUE(pump(
+      {&limited}, got, [&] { return limited.stats().flows == 1; }, 10));
   std::vector<uint8_t> big(8192, ' ');
   pub2.send({v3_header(2, PayloadFormat::kJson, false, big.size()), big});
-  EXPECT_FALSE(pump({&limited}, got, [&] { return limited.stats().messages > 1; }, 1));
+  EXPECT_FALSE(pump(
+      {&limited}, got, [&] { return limited.stats().messages > 1; }, 1));
   EXPECT_EQ(limited.stats().bad_messages, 0u);
 }
 
@@ -582,7 +638,8 @@ TEST(ZmqBadInput, RandomFramesNeverCrash) {
   RawPublisher pub;
   ZmqInput input(pub.endpoint());
   Received got;
-  ASSERT_TRUE(pump({&input}, got, [&] { return pub.has_subscriber(); }, 10));
+  ASSERT_TRUE(pump(
+      {&input}, got, [&] { return pub.has_subscriber(); }, 10));
   std::mt19937 rng(1234);
   const size_t header_sizes[] = {24, 28, 36, 40, 0, 1, 100};
   constexpr int kMessages = 500;
@@ -596,9 +653,10 @@ TEST(ZmqBadInput, RandomFramesNeverCrash) {
     if (header.size() >= 17 && i % 2) header[16] = 4;                // often a v3 version byte
     pub.send({header, payload});
   }
-  ASSERT_TRUE(pump({&input}, got, [&] {
-    return input.stats().bad_messages + input.stats().messages == kMessages;
-  }, 10)) << input.stats().bad_messages << " bad, " << input.stats().messages << " good";
+  ASSERT_TRUE(pump(
+      {&input}, got,
+      [&] { return input.stats().bad_messages + input.stats().messages == kMessages; }, 10))
+      << input.stats().bad_messages << " bad, " << input.stats().messages << " good";
 }
 
 }  // namespace
