@@ -5,6 +5,7 @@
 
 #include "common/user_error.h"
 #include "wire/zmq_curve_key.h"
+#include "wire/zmq_endpoint.h"
 
 namespace vedetta::collect {
 namespace {
@@ -124,10 +125,7 @@ void ZmqInput::open_endpoint(std::string text, const std::string& curve_secret, 
   if (rc != 0)
     throw UserError(format("-i '%s': cannot %s: %s", text.c_str(), e.bound ? "bind" : "connect",
                            zmq_strerror(errno)));
-  char last[256] = {};
-  size_t size = sizeof last;
-  if (e.bound && zmq_getsockopt(e.socket, ZMQ_LAST_ENDPOINT, last, &size) == 0) text = last;
-  endpoints_.back().address = text;
+  endpoints_.back().address = e.bound ? wire::bound_endpoint(e.socket, text) : text;
   endpoints_.back().bound = e.bound;
 }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/user_error.h"
+#include "wire/zmq_endpoint.h"
 
 namespace vedetta {
 namespace {
@@ -62,12 +63,7 @@ ZmqPublisher::ZmqPublisher(const ZmqExportOptions& o)
     close(0);
     throw;
   }
-  char last[256] = {};
-  size_t size = sizeof last;
-  if (!o.probe_mode && zmq_getsockopt(socket_, ZMQ_LAST_ENDPOINT, last, &size) == 0)
-    endpoint_ = last;
-  else
-    endpoint_ = o.endpoint;
+  endpoint_ = o.probe_mode ? o.endpoint : wire::bound_endpoint(socket_, o.endpoint);
 }
 
 ZmqPublisher::~ZmqPublisher() { close(0); }

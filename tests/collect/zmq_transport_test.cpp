@@ -100,6 +100,7 @@ TEST_P(RoundTrip, EveryRecordArrivesWholeWithATemplate) {
     EXPECT_EQ(origin.source, exporter.endpoint());
     EXPECT_EQ(origin.source_id, 4242u);
   }
+  EXPECT_EQ(exporter.endpoint().rfind("tcp://127.0.0.1:", 0), 0u) << exporter.endpoint();
   collect::InputStats s = input.stats();
   EXPECT_EQ(s.flows, kFlows);
   EXPECT_EQ(s.lost_messages, 0u);
@@ -199,6 +200,7 @@ TEST(ZmqInputModes, CollectorModeTakesProbesThatConnect) {
 // "*" binds IPv6 and IPv4; an IPv4 probe is named as IPv4 all the same.
 TEST(ZmqInputModes, CollectorModeOnBothAddressFamilies) {
   ZmqInput input("tcp://*:*c");
+  EXPECT_EQ(input.endpoints()[0].rfind("tcp://[::]:", 0), 0u) << input.endpoints()[0];
   std::string port = input.endpoints()[0].substr(input.endpoints()[0].rfind(':'));
   Received got;
   for (const char* host : {"tcp://127.0.0.1", "tcp://[::1]"}) {
