@@ -6,6 +6,7 @@
 // their msg_id, so collectors count them as lost too.
 #include "export/zmq_exporter.h"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -54,7 +55,7 @@ struct ZmqExporter::Impl {
   }
 
   // ---- caller's thread ----
-  void hand_over_locked(Batch& dropped);
+  void hand_over(std::unique_lock<std::mutex>& lock, Batch& dropped);
   void maybe_build_event(Clock::time_point now);
 
   // ---- sending thread ----
@@ -144,12 +145,7 @@ void ZmqExporter::add(wire::FlowRecord&& flow) {
     m.filling.reserve(m.opt.flows_per_message);
   }
   m.filling.push_back(std::move(flow));
-  if (m.filling.size() < m.opt.flows_per_message) return;
-  if (m.opt.wait_when_full && !m.stalled && m.handoff.size() >= kHandoffBatches &&
-      !m.room.wait_for(lock, seconds(m.opt.close_wait_s),
-                       [&] { return m.handoff.size() < kHandoffBatches; }))
-    m.stalled = true;  // the collector stopped reading: drop (counted) until it reads again
-  m.hand_over_locked(dropped);
+  if (m.filling.size() >= m.opt.flows_per_message) m.hand_over(lock, dropped);
 }
 
 void ZmqExporter::tick() { impl_->maybe_build_event(Clock::now()); }
@@ -158,7 +154,7 @@ void ZmqExporter::flush() {
   Impl& m = *impl_;
   Batch dropped;  // freed after the lock is released
   std::unique_lock lock(m.mu);
-  if (!m.filling.empty()) m.hand_over_locked(dropped);
+  if (!m.filling.empty()) m.hand_over(lock, dropped);
   m.all_sent = false;  // until the sender has looked
   m.wake.notify_one();
   if (m.emptied.wait_for(lock, seconds(m.opt.close_wait_s), [&] { return m.all_sent; })) return;
@@ -168,8 +164,13 @@ void ZmqExporter::flush() {
 }
 
 // The full batch goes to the sending thread, or is dropped (and counted)
-// when the thread is that far behind.
-void ZmqExporter::Impl::hand_over_locked(Batch& dropped) {
+// when the thread is that far behind: at once, or with wait_when_full after
+// waiting for room (at most close_wait_s).
+void ZmqExporter::Impl::hand_over(std::unique_lock<std::mutex>& lock, Batch& dropped) {
+  if (opt.wait_when_full && !stalled && handoff.size() >= kHandoffBatches &&
+      !room.wait_for(lock, seconds(opt.close_wait_s),
+                     [&] { return handoff.size() < kHandoffBatches; }))
+    stalled = true;  // the collector stopped reading: drop (counted) until it reads again
   if (handoff.size() >= kHandoffBatches) {
     count_drop(filling.size());
     dropped = std::move(filling);
