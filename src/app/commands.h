@@ -9,4 +9,7 @@ std::function<int()> add_probe_command(CLI::App& app);
 // Registers `vedetta events` (read .scap captures like `sysdig -r`).
 std::function<int()> add_events_command(CLI::App& app);
 
+// Registers `vedetta server` (collector of probes and routers).
+std::function<int()> add_server_command(CLI::App& app);
+
 }  // namespace vedetta

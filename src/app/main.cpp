@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   });
   auto run_probe = vedetta::add_probe_command(app);
   auto run_events = vedetta::add_events_command(app);
+  auto run_server = vedetta::add_server_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("probe")) return run_probe();
     if (app.got_subcommand("events")) return run_events();
+    if (app.got_subcommand("server")) return run_server();
   } catch (const vedetta::UserError& e) {
     std::fprintf(stderr, "vedetta: %s\n", e.what());
     return 1;

@@ -41,6 +41,7 @@ struct ProbeArgs {
   bool keep_root = false;
   bool delayacct = false;
   std::string events = "auto";
+  std::string netns_scope = "auto";
   std::string processes_json;
   std::string user = "nobody";
   double idle_s = 30, active_s = 120, close_s = 5;
@@ -183,6 +184,9 @@ int run(ProbeArgs& a) {
                   : a.events == "none" ? ProbeOptions::Attribution::kOff
                                        : ProbeOptions::Attribution::kAuto;
   o.processes_json = a.processes_json;
+  o.netns_scope = a.netns_scope == "own"   ? ProbeOptions::NetnsScope::kOwn
+                  : a.netns_scope == "all" ? ProbeOptions::NetnsScope::kAll
+                                           : ProbeOptions::NetnsScope::kAuto;
   // Before the privilege drop: only root may switch it (and put it back).
   std::unique_ptr<DelayAccountingSwitch> delayacct;
   if (a.delayacct) {
@@ -296,6 +300,11 @@ std::function<int()> add_probe_command(CLI::App& app) {
                 "(scan the sockets every second, no BPF needed: misses short-lived processes), "
                 "none; auto = ebpf for live interfaces where BPF works, else poll")
       ->check(CLI::IsMember({"auto", "ebpf", "poll", "none"}))->capture_default_str();
+  p->add_option("--netns-scope", a.netns_scope,
+                "Network namespaces whose sockets name a flow's processes: own (the probe's), "
+                "all (the machine's); auto = own when the probe runs in a namespace other than "
+                "the initial one, else all")
+      ->check(CLI::IsMember({"auto", "own", "all"}))->capture_default_str();
   p->add_option("--processes-json", a.processes_json,
                 "Write the active processes (flows, bytes sent/received, active since) as JSON "
                 "to FILE every second and at exit (replaced atomically)");

@@ -39,8 +39,9 @@ SampleClock sample_clock(int64_t epoch_offset_ns, DelayAccounting delayacct) {
 
 }  // namespace
 
-FlowAttribution::FlowAttribution(Source source, DelayAccounting delayacct)
+FlowAttribution::FlowAttribution(Source source, DelayAccounting delayacct, NamespaceScope scope)
     : source_(source), resources_(sample_clock(epoch_offset_ns_, delayacct)) {
+  scope_ = scope;
   if (source_ == Source::kEbpf) {
     SyscallCaptureOptions o;
     // The calls that tie a socket to a process: its lifecycle, and the
@@ -52,7 +53,11 @@ FlowAttribution::FlowAttribution(Source source, DelayAccounting delayacct)
     capture_ = SyscallCapture::open(o);  // before the scan: no gap between the two
   }
   struct stat own_ns {};
-  if (stat("/proc/self/ns/net", &own_ns) == 0) sockets_.prefer_namespace(static_cast<uint32_t>(own_ns.st_ino));
+  if (stat("/proc/self/ns/net", &own_ns) == 0) {
+    own_netns_ = static_cast<uint32_t>(own_ns.st_ino);
+    sockets_.prefer_namespace(own_netns_);
+    if (scope_ == NamespaceScope::kOwn) sockets_.scope_to_namespace(own_netns_);
+  }
   processes_.seed_from_proc();
   scan(event_clock_now_ns());
 }

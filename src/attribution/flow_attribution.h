@@ -60,7 +60,14 @@ class FlowAttribution {
   // the reason when BPF or root is missing. Either way the processes and
   // sockets that exist now are read before this returns.
   // `delayacct`: whether I/O wait can be measured (see DelayAccounting).
-  explicit FlowAttribution(Source source = Source::kEbpf, DelayAccounting delayacct = {});
+  // Which network namespaces' sockets name a flow's processes: all of the
+  // machine's (a probe on the host sees its containers' veth traffic), or
+  // only the probe's own (a probe inside one host of several sharing a kernel).
+  enum class NamespaceScope { kAll, kOwn };
+  explicit FlowAttribution(Source source = Source::kEbpf, DelayAccounting delayacct = {},
+                           NamespaceScope scope = NamespaceScope::kAll);
+  NamespaceScope scope() const { return scope_; }
+  uint32_t own_namespace() const { return own_netns_; }
 
   // Takes the events waiting in the ring buffers (never blocks); when
   // polling, scans the sockets if the last scan is a second old.
@@ -93,6 +100,8 @@ class FlowAttribution {
   // Epoch minus boot clock (packets carry epoch times, events boot-clock ones).
   int64_t epoch_offset_ns_ = event_clock_to_epoch_offset_ns();
   uint64_t last_scan_ns_ = 0;
+  NamespaceScope scope_ = NamespaceScope::kAll;
+  uint32_t own_netns_ = 0;
   ResourceSampler resources_;
   uint64_t last_sample_us_ = 0;
   std::vector<ExitTotals> exits_;      // applied after the socket events of the same drain

@@ -183,6 +183,7 @@ const SocketOwner* SocketMap::find(uint8_t l4_proto, const Endpoint& local,
   // unconnected (any peer).
   const Endpoint* locals[2] = {&local, &any_local};
   const Endpoint* remotes[2] = {&remote, &any_remote};
+  if (!netns) netns = scope_;
   std::span<const uint32_t> spaces =
       netns ? std::span<const uint32_t>(&netns, 1) : std::span<const uint32_t>(namespaces_);
   for (const Endpoint* r : remotes)

@@ -88,6 +88,9 @@ class SocketMap {
   // the same addresses), `netns` (the probe's own: its captures see its
   // loopback and its side of veth pairs) is searched first.
   void prefer_namespace(uint32_t netns);
+  // Lookups without a namespace search `netns` only: a probe that runs in
+  // one host's namespace names that host's processes and no other's.
+  void scope_to_namespace(uint32_t netns) { scope_ = netns; }
 
  private:
   const SocketOwner* lookup(const Key& key, uint64_t at_ns);
@@ -101,6 +104,7 @@ class SocketMap {
   std::unordered_map<Key, SocketOwner, KeyHash> sockets_;
   // Namespaces seen, so that a lookup without one can try each.
   std::vector<uint32_t> namespaces_;
+  uint32_t scope_ = 0;  // 0: every namespace
   SocketMapStats stats_;
 };
 

@@ -16,8 +16,8 @@ namespace vedetta::collect {
 
 // Where a record came from: the sending probe/exporter as the input knows it.
 struct FlowOrigin {
-  std::string source;       // "tcp://h1:5556" endpoint, or "10.0.0.1:2055" exporter address
-  uint32_t source_id = 0;   // ZeroMQ header source id, NetFlow source id / IPFIX domain
+  std::string source;      // "tcp://h1:5556" endpoint, or "10.0.0.1:2055" exporter address
+  uint32_t source_id = 0;  // ZeroMQ header source id, NetFlow source id / IPFIX domain
 };
 
 class RecordHandler {
@@ -30,13 +30,13 @@ class RecordHandler {
 
 // Counters of one input; all monotonic.
 struct InputStats {
-  uint64_t messages = 0;          // well-formed messages/datagrams received
-  uint64_t flows = 0;             // flow records handed to the handler
-  uint64_t lost_messages = 0;     // ZeroMQ msg_id gaps / NetFlow sequence gaps
-  uint64_t source_restarts = 0;   // a msg_id/sequence going back: the sender restarted
-  uint64_t bad_messages = 0;      // refused: garbage, wrong header size, truncated...
-  uint64_t kernel_drops = 0;      // UDP datagrams the kernel dropped (socket buffer full)
-  uint64_t unknown_templates = 0; // NetFlow/IPFIX data sets before their template
+  uint64_t messages = 0;           // well-formed messages/datagrams received
+  uint64_t flows = 0;              // flow records handed to the handler
+  uint64_t lost_messages = 0;      // ZeroMQ msg_id gaps / NetFlow sequence gaps
+  uint64_t source_restarts = 0;    // a msg_id/sequence going back: the sender restarted
+  uint64_t bad_messages = 0;       // refused: garbage, wrong header size, truncated...
+  uint64_t kernel_drops = 0;       // UDP datagrams the kernel dropped (socket buffer full)
+  uint64_t unknown_templates = 0;  // NetFlow/IPFIX data sets before their template
 };
 
 class FlowInput {

@@ -35,13 +35,10 @@ struct Frames {
   }
 };
 
-// "tcp://*:5556c" → bind "tcp://*:5556". Only after a port ("5556", "*"),
-// so that a host or path ending in "c" is left alone.
+// "tcp://*:5556c" → bind "tcp://*:5556", "ipc:///run/vd.sockc" → bind
+// "ipc:///run/vd.sock": a trailing "c" is collector mode, as for ntopng.
 bool strip_collector_mark(std::string& endpoint) {
-  size_t n = endpoint.size();
-  if (n < 3 || endpoint[n - 1] != 'c') return false;
-  char before = endpoint[n - 2];
-  if (!(before == '*' || (before >= '0' && before <= '9'))) return false;
+  if (endpoint.size() < 2 || endpoint.back() != 'c') return false;
   endpoint.pop_back();
   return true;
 }

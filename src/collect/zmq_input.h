@@ -6,7 +6,8 @@
 //   tcp://*:5556c               trailing "c" = collector mode: bind, and the
 //                               probes connect (--zmq-probe-mode); "*" binds
 //                               every address, IPv4 and IPv6, as ntopng does
-//                               (tcp://10.0.0.1:5556c binds one address)
+//                               (tcp://10.0.0.1:5556c binds one address;
+//                               ipc:///run/vd.sockc binds a Unix socket)
 // One SUB socket per endpoint, subscribed to flow, event, counter, template
 // and option. Each sender is told apart by the header's source id and where
 // it came from (the endpoint connected to, or the peer's address when bound),

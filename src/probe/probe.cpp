@@ -86,25 +86,41 @@ void Probe::open_inputs() {
   inputs_ = std::make_unique<CaptureGroup>(std::move(sources));
 }
 
+namespace {
+
+// kAuto: own namespace only unless the probe runs in the initial one (that
+// of pid 1), where containers' traffic passes through its interfaces.
+FlowAttribution::NamespaceScope namespace_scope(ProbeOptions::NetnsScope asked) {
+  using Scope = FlowAttribution::NamespaceScope;
+  if (asked != ProbeOptions::NetnsScope::kAuto)
+    return asked == ProbeOptions::NetnsScope::kOwn ? Scope::kOwn : Scope::kAll;
+  struct stat own {}, init {};
+  if (stat("/proc/self/ns/net", &own) != 0 || stat("/proc/1/ns/net", &init) != 0) return Scope::kAll;
+  return own.st_ino == init.st_ino ? Scope::kAll : Scope::kOwn;
+}
+
+}  // namespace
+
 void Probe::open_attribution() {
   using Attribution = ProbeOptions::Attribution;
   using Source = FlowAttribution::Source;
+  const FlowAttribution::NamespaceScope scope = namespace_scope(options_.netns_scope);
   if (agent_) {  // agent mode's capture has every event attribution needs
-    attribution_ = std::make_unique<FlowAttribution>(Source::kFed, options_.delayacct);
+    attribution_ = std::make_unique<FlowAttribution>(Source::kFed, options_.delayacct, scope);
     agent_->feed(attribution_.get());
     return;
   }
   std::string bpf_error;
   if (options_.attribution != Attribution::kPoll) {
     try {
-      attribution_ = std::make_unique<FlowAttribution>(Source::kEbpf, options_.delayacct);
+      attribution_ = std::make_unique<FlowAttribution>(Source::kEbpf, options_.delayacct, scope);
       return;
     } catch (const UserError& e) {
       if (options_.attribution == Attribution::kOn) throw;
       bpf_error = e.what();
     }
   }
-  attribution_ = std::make_unique<FlowAttribution>(Source::kPoll, options_.delayacct);
+  attribution_ = std::make_unique<FlowAttribution>(Source::kPoll, options_.delayacct, scope);
   attribution_warning_ =
       "processes found by polling the sockets every second" +
       (bpf_error.empty() ? std::string() : " (no eBPF: " + bpf_error + ")") +

@@ -34,6 +34,11 @@ struct ProbeOptions {
   std::string processes_json;   // active processes file ("" = none)
   DelayAccounting delayacct;    // I/O wait of the processes: measurable or not
   double duration_s = 0;        // stop after this long (0 = no limit)
+  // Whose sockets name a flow's processes: kOwn = the probe's network
+  // namespace only, kAll = every namespace of the machine; kAuto = kOwn when
+  // the probe runs in a namespace other than the initial one (one "host" of
+  // several sharing this kernel, a container), else kAll.
+  enum class NetnsScope { kAuto, kOwn, kAll } netns_scope = NetnsScope::kAuto;
   // Agent mode: no interface, flows from the socket system calls (eBPF).
   bool events_only = false;
 };

@@ -3,6 +3,8 @@
 
 #include "probe/probe.h"
 
+#include "common/user_error.h"
+
 namespace vedetta {
 namespace {
 std::string rate(double v, const char* unit) {
@@ -128,6 +130,9 @@ std::string Probe::report() const {
                   (unsigned long long)a.local_flows_attributed, (unsigned long long)a.local_flows,
                   a.local_bytes ? 100.0 * a.local_bytes_attributed / a.local_bytes : 0.0);
     out += b;
+    if (attribution_->scope() == FlowAttribution::NamespaceScope::kOwn)
+      out += format("processes of this network namespace only (net:[%u]); ",
+                    attribution_->own_namespace());
     if (attribution_->source() == FlowAttribution::Source::kPoll)
       std::snprintf(b, sizeof b, "%llu socket scans (polling, no eBPF)\n", (unsigned long long)a.scans);
     else if (attribution_->source() == FlowAttribution::Source::kFed)

@@ -121,6 +121,10 @@ const Element kElements[] = {
     {61464, "FLOW_LOCAL_ENDS", K::kText, 8},
     {61465, "SRC_PROC_SHARED_WITH", K::kText, 32},
     {61466, "DST_PROC_SHARED_WITH", K::kText, 32},
+    // Added by a collector to the flows it merged and re-exports.
+    {61467, "COLLECTOR_INPUT", K::kText, 32},
+    {61468, "FLOW_OBSERVATIONS", K::kUnsigned, 2},
+    {61469, "COUNTERS_FROM", K::kText, 64},
 };
 
 }  // namespace

@@ -197,6 +197,24 @@ TEST(ZmqInputModes, CollectorModeTakesProbesThatConnect) {
   EXPECT_EQ(got.flows[0].first.source, "127.0.0.1");  // the peer, when bound
 }
 
+// ipc://PATHc: collector mode on a Unix socket (probes in other network
+// namespaces of the host reach it through the file system).
+TEST(ZmqInputModes, CollectorModeOnAUnixSocket) {
+  std::string path = ::testing::TempDir() + "/vedetta-zmq-test.sock";
+  ZmqInput input("ipc://" + path + "c");
+  EXPECT_EQ(input.endpoints()[0], "ipc://" + path);
+  ZmqExportOptions o = local_options(PayloadFormat::kTlv);
+  o.endpoint = "ipc://" + path;
+  o.probe_mode = true;
+  ZmqExporter exporter(o);
+  Received got;
+  ASSERT_TRUE(pump({&input}, got, [&] { return subscribed(exporter); }, 10));
+  for (uint64_t i = 0; i < 20; ++i) exporter.add(test_record(i));
+  exporter.flush();
+  ASSERT_TRUE(pump({&input}, got, [&] { return got.flows.size() == 20; }, 10));
+  expect_all_records(got, 20);
+}
+
 // "*" binds IPv6 and IPv4; an IPv4 probe is named as IPv4 all the same.
 TEST(ZmqInputModes, CollectorModeOnBothAddressFamilies) {
   ZmqInput input("tcp://*:*c");
@@ -257,6 +275,7 @@ TEST(ZmqInputModes, BadSpecsAreNamed) {
     EXPECT_NE(std::string(e.what()).find("tcp://no-port-here"), std::string::npos) << e.what();
   }
   EXPECT_TRUE(ZmqInput::handles("tcp://*:5556c"));
+  EXPECT_TRUE(ZmqInput::handles("ipc:///run/vedetta.sockc"));
   EXPECT_FALSE(ZmqInput::handles("netflow://:2055"));
 }
 

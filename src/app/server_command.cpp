@@ -1,0 +1,158 @@
+// `vedetta server`: collect flows from probes (ZeroMQ) and routers
+// (NetFlow/IPFIX) into one live model per input, merge the two ends of
+// flows seen by probes on different hosts, print them (--json) and/or pass
+// them up to a collector above (--zmq-export). The web console (a later
+// issue) will show the same model.
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "app/commands.h"
+#include "app/privileges.h"
+#include "collect/collector.h"
+#include "common/user_error.h"
+
+namespace vedetta {
+namespace {
+
+collect::Collector* g_running = nullptr;
+void on_signal(int) {
+  if (g_running) g_running->stop();
+}
+
+struct ServerArgs {
+  collect::CollectorOptions collector;
+  std::string zmq_export;
+  std::string zmq_export_format = "tlv";
+  bool zmq_export_compress = false;
+  uint32_t zmq_export_source_id = 0;
+  std::string curve_secret_key_file;
+  std::string user = "nobody";
+  bool keep_root = false;
+  bool quiet = false;
+};
+
+constexpr const char* kServerFooter = R"(
+EXAMPLES:
+  vedetta server -i tcp://127.0.0.1:5556 --json -          # one probe that binds (--zmq tcp://*:5556)
+  vedetta server -i tcp://h1:5556 -i tcp://h2:5556 --json - # two probes, two separate interfaces
+  vedetta server -i tcp://h1:5556,tcp://h2:5556 --json -    # two probes, one aggregated interface
+  vedetta server -i "tcp://127.0.0.1:5556c" --json -        # collector mode: probes connect (--zmq-probe-mode)
+  vedetta server -i netflow://:2055 -i ipfix://:4739 --json -   # routers, softflowd, nProbe
+  vedetta server -i "tcp://*:5556c" --zmq-export "tcp://127.0.0.1:5557"  # a level of a hierarchy
+
+Flows seen by probes on both hosts of a conversation (the same tuple at
+overlapping times) are merged into one, with the client process from one and
+the server process from the other; the counters are one probe's, never summed.
+A finished flow is printed --merge-wait seconds after its last record. Inputs
+without an address bind 127.0.0.1. After opening its inputs the server runs
+as --user (default nobody) with no capabilities.)";
+
+std::string read_key_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UserError(format("--curve-secret-key-file %s: cannot read it", path.c_str()));
+  std::string key;
+  in >> key;
+  if (key.size() != 40)
+    throw UserError(
+        format("--curve-secret-key-file %s: expected a 40-character Z85 key, got %zu "
+               "characters",
+               path.c_str(), key.size()));
+  return key;
+}
+
+int run(ServerArgs& a) {
+  collect::CollectorOptions& o = a.collector;
+  if (a.quiet) o.stats_interval_s = 0;
+  if (!a.curve_secret_key_file.empty())
+    o.input.curve_secret_key = read_key_file(a.curve_secret_key_file);
+  if (!a.zmq_export.empty()) {
+    ZmqExportOptions e;
+    e.endpoint = a.zmq_export;
+    // An endpoint ending in "c" (ntop's notation) means: the collector above binds.
+    if (e.endpoint.size() > 1 && e.endpoint.back() == 'c') {
+      e.endpoint.pop_back();
+      e.probe_mode = true;
+    }
+    e.format =
+        a.zmq_export_format == "json" ? wire::PayloadFormat::kJson : wire::PayloadFormat::kTlv;
+    e.compress = a.zmq_export_compress;
+    e.source_id = a.zmq_export_source_id;
+    o.zmq_export = e;
+  }
+  collect::Collector collector(o);
+  if (!a.keep_root) {
+    std::string note = drop_privileges(a.user);
+    if (!a.quiet) std::fprintf(stderr, "vedetta: server: %s\n", note.c_str());
+  }
+  g_running = &collector;
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  collector.run();
+  g_running = nullptr;
+  std::fprintf(stderr, "%s", collector.report().c_str());
+  return 0;
+}
+
+}  // namespace
+
+std::function<int()> add_server_command(CLI::App& app) {
+  auto args = std::make_shared<ServerArgs>();
+  ServerArgs& a = *args;
+  CLI::App* s = app.add_subcommand("server",
+                                   "Collect flows from probes and routers (ZeroMQ, "
+                                   "NetFlow/IPFIX), merge both ends of each flow");
+  s->footer(kServerFooter);
+  s->add_option("-i,--interface", a.collector.inputs,
+                "Input: tcp://HOST:PORT (probe binds), tcp://*:PORTc (probes connect), "
+                "several ZeroMQ endpoints joined by commas (one interface), netflow://[ADDR]:PORT, "
+                "ipfix://[ADDR]:PORT; repeat -i for separate interfaces")
+      ->required();
+  s->add_option("--json", a.collector.json_path,
+                "Write merged flows as JSON lines to FILE ('-' = stdout)");
+  s->add_option(
+      "--zmq-export", a.zmq_export,
+      "Re-export merged flows to a collector above over ZeroMQ: tcp://*:PORT (bind; "
+      "the collector above connects) or tcp://HOST:PORTc (connect to a collector that binds)");
+  s->add_option("--zmq-export-format", a.zmq_export_format, "Payload of the re-export")
+      ->check(CLI::IsMember({"json", "tlv"}))
+      ->capture_default_str();
+  s->add_flag("--zmq-export-compress", a.zmq_export_compress, "zlib-compress the re-export");
+  s->add_option("--zmq-export-source-id", a.zmq_export_source_id,
+                "Source id in the re-export's headers (default: from host name and pid)");
+  s->add_option("--curve-secret-key-file", a.curve_secret_key_file,
+                "ZeroMQ CURVE: this collector's secret key (Z85, 40 characters) in FILE; probes "
+                "then need its public key (--zmq-curve-server-key)");
+  s->add_option("--merge-wait", a.collector.model.merge_wait_s,
+                "Seconds a finished flow waits for the other end's probe before output")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  s->add_option("--idle-timeout", a.collector.model.idle_timeout_s,
+                "Output a flow with no record for this long")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  s->add_option("--pair-slack", a.collector.model.pair_slack_s,
+                "Seconds of clock difference allowed when matching two probes' views of a flow")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  s->add_option("--max-flows", a.collector.model.max_flows,
+                "Flows held per interface; beyond, the least recently updated is output")
+      ->check(CLI::Range(uint64_t(1), uint64_t(1) << 32))
+      ->capture_default_str();
+  s->add_option("--stats-interval", a.collector.stats_interval_s, "Seconds between stats lines")
+      ->check(CLI::Range(0.1, 86400.0))
+      ->capture_default_str();
+  s->add_flag("-q,--quiet", a.quiet, "No periodic stats line (the exit report stays)");
+  s->add_option("--duration", a.collector.duration_s, "Stop after this many seconds")
+      ->check(CLI::Range(0.0, 1e9));
+  s->add_option("-u,--user", a.user, "User to run as after opening the inputs")
+      ->capture_default_str();
+  s->add_flag("--keep-root", a.keep_root, "Keep root privileges (no drop)");
+  return [args]() { return run(*args); };
+}
+
+}  // namespace vedetta

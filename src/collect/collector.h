@@ -1,0 +1,54 @@
+#pragma once
+// `vedetta server` as a collector: inputs (ZeroMQ, NetFlow/IPFIX), one live
+// model per input, and what the merged flows go to: JSON lines and/or a
+// ZeroMQ re-export to a collector above (hierarchies). One thread: zmq_poll
+// over every input, then expiry of finished flows.
+#include <atomic>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "collect/flow_model.h"
+#include "collect/input_factory.h"
+#include "export/zmq_exporter.h"
+
+namespace vedetta::collect {
+
+struct CollectorOptions {
+  std::vector<std::string> inputs;  // one interface each (see input_factory.h)
+  InputOptions input;
+  FlowModelOptions model;
+  std::string json_path;                       // "" = none, "-" = stdout
+  std::optional<ZmqExportOptions> zmq_export;  // re-export upward
+  double stats_interval_s = 5;                 // 0 = no periodic line
+  double duration_s = 0;                       // 0 = until stopped
+};
+
+class Collector {
+ public:
+  explicit Collector(CollectorOptions options);  // opens everything; throws UserError
+  ~Collector();
+  void run();
+  void stop() { stop_requested_ = true; }
+  std::string report() const;  // multi-line, for stderr at exit
+  std::string stats_line() const;
+
+ private:
+  struct Interface {
+    std::unique_ptr<FlowInput> input;
+    std::unique_ptr<FlowModel> model;
+  };
+  void output(const CollectedFlow& flow, const std::string& input_name);
+
+  CollectorOptions options_;
+  std::vector<Interface> interfaces_;
+  FILE* json_ = nullptr;
+  bool owns_json_ = false;
+  std::string line_;
+  std::unique_ptr<ZmqExporter> exporter_;
+  std::atomic<bool> stop_requested_{false};
+};
+
+}  // namespace vedetta::collect
