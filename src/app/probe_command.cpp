@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <unistd.h>
 
 #include "app/commands.h"
@@ -12,8 +13,12 @@
 #include "export/fields.h"
 #include "export/flow_template.h"
 #include "export/json_lines_sink.h"
+#include "export/json_text.h"
 #include "export/table_sink.h"
+#include "export/zmq_publisher.h"
+#include "export/zmq_sink.h"
 #include "probe/probe.h"
+#include "wire/zmq_curve_key.h"
 
 namespace vedetta {
 namespace {
@@ -40,6 +45,13 @@ struct ProbeArgs {
   std::string processes_json;
   std::string user = "nobody";
   double idle_s = 30, active_s = 120, close_s = 5;
+  // --zmq export
+  std::vector<std::string> zmq_endpoints;
+  bool zmq_probe_mode = false;
+  std::string zmq_format = "json";
+  bool zmq_compress = false;
+  uint32_t zmq_source_id = 0;
+  std::string zmq_curve_key;
 };
 
 constexpr const char* kProbeFooter = R"(
@@ -53,6 +65,8 @@ EXAMPLES:
   vedetta probe -i any -q --json flows.json --processes-json /tmp/processes.json   # flows and processes
   vedetta probe -i lo --delayacct --json - -T "%L4_SRC_PORT %L4_DST_PORT @PROCESS@"   # with I/O wait
   vedetta probe --events-only --json -         # agent mode: flows from socket syscalls, no capture
+  vedetta probe -i eth0 --zmq "tcp://*:5556" --zmq-format tlv   # ntopng: -i tcp://HOST:5556
+  vedetta probe -i eth0 --zmq tcp://collector:5556 --zmq-probe-mode   # collector binds: -i "tcp://*:5556c"
 
 Timeouts are in seconds of packet time; 0 turns one off. IN_/OUT_ counters are
 IP bytes since the flow's previous export; INITIATOR_/RESPONDER_ are totals.
@@ -70,6 +84,77 @@ std::vector<int> capabilities_kept(const Probe& probe) {
   const FlowAttribution* attribution = probe.attribution();
   if (!attribution || attribution->source() != FlowAttribution::Source::kPoll) return {};
   return {CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE, CAP_SYS_ADMIN};
+}
+
+// The "event" message: the probe's statistics in the shape nProbe sends
+// (ntopng shows them per interface). Runs on the packet loop's thread.
+std::string probe_event_json(const Probe& probe, const ZmqExporter& exporter,
+                             const std::string& uuid, uint32_t source_id) {
+  const ProbeOptions& o = probe.options();
+  CaptureStats cs = probe.capture_stats();
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  std::string host_json;
+  append_json_string(host_json, host);
+  return format(
+      "{\"time\":%lld,\"bytes\":%llu,\"packets\":%llu,\"packet_drops\":%llu,"
+      "\"exported_flows\":%llu,\"active_flows\":%zu,"
+      "\"timeout\":{\"lifetime\":%llu,\"idle\":%llu},"
+      "\"drops\":{\"export_queue_full\":%llu,\"too_many_flows\":%llu},"
+      "\"probe\":{\"uuid\":\"%s\",\"version\":\"%s\",\"hostname\":%s,\"source_id\":%u}}",
+      (long long)time(nullptr), (unsigned long long)probe.counters().bytes,
+      (unsigned long long)probe.counters().packets,
+      (unsigned long long)(cs.kernel_dropped + cs.interface_dropped),
+      (unsigned long long)probe.counters().exported, probe.flows().size(),
+      (unsigned long long)(o.flows.active_timeout_us / 1000000),
+      (unsigned long long)(o.flows.idle_timeout_us / 1000000),
+      (unsigned long long)exporter.stats().export_queue_full,
+      (unsigned long long)probe.flows().stats().evicted, uuid.c_str(), VEDETTA_VERSION,
+      host_json.c_str(), source_id);
+}
+
+// A random UUID for this run of the probe (the "event" messages' probe.uuid).
+std::string run_uuid() {
+  std::string uuid;
+  if (FILE* f = std::fopen("/proc/sys/kernel/random/uuid", "r")) {
+    char b[64] = {};
+    if (std::fgets(b, sizeof b, f)) uuid = b;
+    std::fclose(f);
+  }
+  while (!uuid.empty() && (uuid.back() == '\n' || uuid.back() == ' ')) uuid.pop_back();
+  return uuid;
+}
+
+// One ZmqSink per --zmq endpoint (bound or connected now, before the
+// privilege drop), each with its own source id.
+void add_zmq_sinks(const ProbeArgs& a, const std::vector<const FieldDef*>& fields, Probe& probe) {
+  if (a.zmq_endpoints.empty()) return;
+  ZmqExportOptions base;
+  base.probe_mode = a.zmq_probe_mode;
+  // A file's replay may wait for the collector; live capture never does.
+  base.wait_when_full = probe.replaying_files();
+  base.format = a.zmq_format == "tlv" ? wire::PayloadFormat::kTlv : wire::PayloadFormat::kJson;
+  base.compress = a.zmq_compress;
+  if (!a.zmq_curve_key.empty()) {
+    std::string error;
+    if (!wire::read_curve_key(a.zmq_curve_key, base.curve_server_key, error))
+      throw UserError("--zmq-curve-server-key: " + error);
+  }
+  uint32_t source_id = a.zmq_source_id ? a.zmq_source_id : default_source_id();
+  std::string uuid = run_uuid();
+  for (const std::string& endpoint : a.zmq_endpoints) {
+    ZmqExportOptions o = base;
+    o.endpoint = endpoint;
+    o.source_id = source_id;
+    source_id = source_id == 0xffffffffu ? 1 : source_id + 1;  // never 0 ("derive one")
+    auto sink = std::make_unique<ZmqSink>(o, fields);
+    ZmqExporter& exporter = sink->exporter();
+    uint32_t id = o.source_id;
+    exporter.set_event_source([&probe, &exporter, uuid, id] {
+      return probe_event_json(probe, exporter, uuid, id);
+    });
+    probe.add_sink(std::move(sink));
+  }
 }
 
 int run(ProbeArgs& a) {
@@ -122,6 +207,7 @@ int run(ProbeArgs& a) {
   if (json_fields.empty())
     for (const auto& f : all_fields()) json_fields.push_back(&f);
   if (!a.json_path.empty()) probe.add_sink(std::make_unique<JsonLinesSink>(a.json_path, json_fields));
+  add_zmq_sinks(a, json_fields, probe);
   // The table is the default output; with --json the JSON is the output.
   if (a.json_path.empty()) probe.add_sink(std::make_unique<TableSink>(stdout, fields));
 
@@ -225,6 +311,25 @@ std::function<int()> add_probe_command(CLI::App& app) {
   p->add_flag("--delayacct", a.delayacct,
               "Switch the kernel's delay accounting on for the run (kernel.task_delayacct; the "
               "old value is restored at exit) so that *_PROC_PCTG_IOWAIT is measured");
+  CLI::Option* zmq = p->add_option("--zmq", a.zmq_endpoints,
+                "Export flows over ZeroMQ in ntop's format: bind ENDPOINT (\"tcp://*:5556\"), "
+                "or connect to it with --zmq-probe-mode; repeat for several");
+  p->add_flag("--zmq-probe-mode", a.zmq_probe_mode,
+              "Connect to the --zmq endpoint (a collector in collector mode, -i tcp://*:PORTc) "
+              "instead of binding it")
+      ->needs(zmq);
+  p->add_option("--zmq-format", a.zmq_format,
+                "ZeroMQ flow payload: json (numeric keys) or tlv (nDPI serializer, what current "
+                "ntopng reads)")
+      ->check(CLI::IsMember({"json", "tlv"}))->capture_default_str()->needs(zmq);
+  p->add_flag("--zmq-compress", a.zmq_compress, "zlib-compress the ZeroMQ payloads")->needs(zmq);
+  p->add_option("--zmq-source-id", a.zmq_source_id,
+                "Source id in the ZeroMQ headers (default: from the host name and pid)")
+      ->check(CLI::Range(uint32_t(1), uint32_t(0xffffffff)))->needs(zmq);
+  p->add_option("--zmq-curve-server-key", a.zmq_curve_key,
+                "Encrypt with CURVE: the collector's public key (40 characters of Z85), or "
+                "@FILE holding it")
+      ->needs(zmq);
   p->add_option("-c,--count", a.probe.max_packets, "Stop after this many packets");
   p->add_option("--duration", a.probe.duration_s, "Stop after this many seconds")
       ->check(kNonNegative);

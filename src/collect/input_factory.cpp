@@ -1,10 +1,16 @@
 #include "collect/input_factory.h"
 
+#include "collect/zmq_input.h"
 #include "common/user_error.h"
 
 namespace vedetta::collect {
 
 std::unique_ptr<FlowInput> open_input(const std::string& spec, const InputOptions& options) {
+  if (ZmqInput::handles(spec)) {
+    ZmqInputOptions zmq;
+    zmq.curve_secret_key = options.curve_secret_key;
+    return std::make_unique<ZmqInput>(spec, zmq);
+  }
   throw UserError(
       format("-i %s: not a collector input (tcp://HOST:PORT, tcp://*:PORTc, "
              "netflow://[ADDR]:PORT or ipfix://[ADDR]:PORT)",

@@ -2,6 +2,7 @@
 // A flow at the moment it is exported, as the sinks see it.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "attribution/process_info.h"
@@ -40,6 +41,14 @@ class FlowSink {
   virtual ~FlowSink() = default;
   virtual void write(const FlowExport& e) = 0;
   virtual void flush() {}
+  // Called from the packet loop at least once a second (periodic work
+  // without a thread of one's own).
+  virtual void tick() {}
+  // Sinks with a send queue: flows it dropped (drops.export_queue_full);
+  // -1 for sinks without one.
+  virtual int64_t export_queue_full() const { return -1; }
+  // Lines for the exit report ("" = nothing to say).
+  virtual std::string report() const { return {}; }
 };
 
 }  // namespace vedetta

@@ -247,6 +247,7 @@ void Probe::run() {
       write_processes(false);
       last_processes_write_ = t;
     }
+    for (auto& s : sinks_) s->tick();
     if (options_.duration_s > 0 && t - started_ >= options_.duration_s) break;
     if (options_.stats_interval_s > 0 && t >= next_stats) {
       std::fprintf(stderr, "%s\n", stats_line(t - started_).c_str());

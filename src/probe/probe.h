@@ -75,6 +75,11 @@ class Probe {
   AnomalyCounters anomalies() const;
   // Agent mode: packets made from calls; kernel drops = events lost.
   CaptureStats capture_stats() const;
+  // Flows the sinks' send queues dropped; -1 if no sink has a queue.
+  int64_t export_queue_full() const;
+  const ProbeOptions& options() const { return options_; }
+  // Capture files, read as fast as the probe goes (nothing is lost by waiting).
+  bool replaying_files() const { return !live(); }
 
  private:
   void on_export(Flow& f, ExportReason reason);

@@ -31,6 +31,8 @@ std::string Probe::stats_line(double elapsed_s) const {
                         (unsigned long long)cs.interface_dropped,
                         (unsigned long long)anomalies().total());
   std::string line(b, n > 0 ? n : 0);
+  int64_t queue_full = export_queue_full();
+  if (queue_full >= 0) line += ", drops.export_queue_full " + std::to_string(queue_full);
   if (attribution_) {
     AttributionStats a = attribution_->stats();
     std::snprintf(b, sizeof b, ", local flows attributed %.0f%% (%.0f%% of bytes)",
@@ -48,6 +50,13 @@ std::string Probe::stats_line(double elapsed_s) const {
     }
   }
   return line;
+}
+
+int64_t Probe::export_queue_full() const {
+  int64_t total = -1;
+  for (const auto& s : sinks_)
+    if (int64_t n = s->export_queue_full(); n >= 0) total = (total < 0 ? 0 : total) + n;
+  return total;
 }
 
 std::string Probe::capture_report() const {
@@ -140,6 +149,7 @@ std::string Probe::report() const {
                     (unsigned long long)a.left_in_kernel_io, (unsigned long long)a.left_in_kernel_other);
     out += b;
   }
+  for (const auto& s : sinks_) out += s->report();
   AnomalyCounters an = anomalies();
   if (an.total()) {
     out += "decoder:";
