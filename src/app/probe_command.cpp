@@ -12,6 +12,7 @@
 #include "export/fields.h"
 #include "export/flow_template.h"
 #include "export/json_lines_sink.h"
+#include "export/netflow_sink.h"
 #include "export/table_sink.h"
 #include "probe/probe.h"
 
@@ -39,6 +40,9 @@ struct ProbeArgs {
   std::string processes_json;
   std::string user = "nobody";
   double idle_s = 30, active_s = 120, close_s = 5;
+  std::string netflow_to, ipfix_to;  // --netflow / --ipfix HOST:PORT
+  uint32_t template_packets = 20;
+  double template_s = 30;
 };
 
 constexpr const char* kProbeFooter = R"(
@@ -52,6 +56,7 @@ EXAMPLES:
   vedetta probe -i any -q --json flows.json --processes-json /tmp/processes.json   # flows and processes
   vedetta probe -i lo --delayacct --json - -T "%L4_SRC_PORT %L4_DST_PORT @PROCESS@"   # with I/O wait
   vedetta probe --events-only --json -         # agent mode: flows from socket syscalls, no capture
+  vedetta probe -i eth0 --netflow collector:2055 --ipfix collector:4739   # NetFlow v9 and IPFIX
 
 Timeouts are in seconds of packet time; 0 turns one off. IN_/OUT_ counters are
 IP bytes since the flow's previous export; INITIATOR_/RESPONDER_ are totals.
@@ -118,8 +123,18 @@ int run(ProbeArgs& a) {
   if (json_fields.empty())
     for (const auto& f : all_fields()) json_fields.push_back(&f);
   if (!a.json_path.empty()) probe.add_sink(std::make_unique<JsonLinesSink>(a.json_path, json_fields));
-  // The table is the default output; with --json the JSON is the output.
-  if (a.json_path.empty()) probe.add_sink(std::make_unique<TableSink>(stdout, fields));
+  std::vector<const NetflowSink*> udp_sinks;  // for the exit report
+  for (auto [to, protocol] : {std::pair{&a.netflow_to, wire::NetflowProtocol::kV9},
+                              std::pair{&a.ipfix_to, wire::NetflowProtocol::kIpfix}}) {
+    if (to->empty()) continue;
+    auto sink = std::make_unique<NetflowSink>(
+        NetflowSinkOptions{protocol, *to, 0, a.template_packets, a.template_s}, fields);
+    udp_sinks.push_back(sink.get());
+    probe.add_sink(std::move(sink));
+  }
+  // The table is the default output; with --json or an export the export is the output.
+  if (a.json_path.empty() && udp_sinks.empty())
+    probe.add_sink(std::make_unique<TableSink>(stdout, fields));
 
   if (!a.keep_root) {
     std::string note = drop_privileges(a.user, capabilities_kept(probe));
@@ -138,6 +153,7 @@ int run(ProbeArgs& a) {
   probe.run();
   g_running = nullptr;
   std::fprintf(stderr, "%s", probe.report().c_str());
+  for (const NetflowSink* sink : udp_sinks) std::fprintf(stderr, "%s", sink->report().c_str());
   return 0;
 }
 
@@ -177,6 +193,15 @@ std::function<int()> add_probe_command(CLI::App& app) {
   p->add_option("--json", a.json_path, "Write flows as JSON lines to FILE ('-' = stdout)");
   p->add_option("-T,--template", a.template_text,
                 "Fields to export, nProbe style: \"%IPV4_SRC_ADDR %L4_SRC_PORT ...\"");
+  p->add_option("--netflow", a.netflow_to,
+                "Export flows as NetFlow v9 over UDP to HOST:PORT (-T fields or all)");
+  p->add_option("--ipfix", a.ipfix_to, "Export flows as IPFIX over UDP to HOST:PORT");
+  p->add_option("--template-packets", a.template_packets,
+                "NetFlow/IPFIX: send the templates again every this many packets (0 = not by count)")
+      ->capture_default_str();
+  p->add_option("--template-seconds", a.template_s,
+                "NetFlow/IPFIX: send the templates again after this many seconds (0 = not by time)")
+      ->check(kNonNegative)->capture_default_str();
   p->add_flag("--list-fields", a.list_fields, "List the field names and ids, then exit");
   p->add_flag("-q,--quiet", a.quiet, "No periodic stats line (the exit report stays)");
   p->add_option("--stats-interval", a.probe.stats_interval_s, "Seconds between stats lines")
