@@ -75,6 +75,8 @@ NetflowInput::NetflowInput(std::string_view url) : url_(url), buffer_(kMaxDatagr
     throw UserError(format("-i '%s': cannot listen on UDP %s: %s", url_.c_str(),
                            address_text(bound_.get()).c_str(), why.c_str()));
   }
+  bound_.length = sizeof bound_.storage;  // the port the kernel chose for port 0
+  getsockname(fd_, reinterpret_cast<sockaddr*>(&bound_.storage), &bound_.length);
   // Root may go past net.core.rmem_max (FORCE); others get what it allows.
   int want = kWantedReceiveBuffer;
   forced_buffer_ = setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof want) == 0;

@@ -53,6 +53,7 @@ class NetflowInput : public FlowInput {
   // Where it listens and the receive buffer it got, for a start-up line.
   std::string opened_note() const;
   int receive_buffer_bytes() const { return receive_buffer_; }
+  const UdpAddress& local_address() const { return bound_; }  // the port chosen for port 0
 
  private:
   struct Source {

@@ -368,9 +368,11 @@ bool NetflowDecoder::decode_data(const Template& t, const uint8_t* p, size_t n, 
       }
       if (!t.options && len > 0) {
         uint32_t id = f.pen == 0 ? f.type : f.pen == kNtopPen ? ntop_element(f.type) : 0;
-        if (id) r.add(id, decode_value(netflow_element(id), p + i, len));
-        else r.add_unknown(std::to_string(f.pen) + "." + std::to_string(f.type),
-                           decode_value(nullptr, p + i, len));
+        const Element* e = id ? netflow_element(id) : nullptr;
+        FieldValue v = e ? decode_value(e, p + i, len)
+                         : decode_unknown(p + i, len, ipfix_ && f.length == kVariableLength);
+        if (id) r.add(id, std::move(v));
+        else r.add_unknown(std::to_string(f.pen) + "." + std::to_string(f.type), std::move(v));
       }
       i += len;
     }

@@ -45,6 +45,7 @@ struct NetflowEncoder::Impl {
   std::vector<uint8_t> packet;
   size_t set_start = 0;
   int open_set = -1;  // set id, -1 = none
+  size_t set_record_bytes = 0;  // length of the open set's records (fixed in NetFlow v9)
   uint32_t packet_records = 0, packet_data_records = 0;
   uint64_t pending_since = 0;
 
@@ -149,8 +150,10 @@ void NetflowEncoder::Impl::open(uint16_t set_id) {
 
 void NetflowEncoder::Impl::close_set() {
   if (open_set < 0) return;
-  // NetFlow v9 sets end on a 4-byte boundary (RFC 3954 §5.3); IPFIX needs no padding.
-  if (!ipfix) ByteWriter(packet).zeros((4 - (packet.size() - set_start) % 4) % 4);
+  // NetFlow v9 sets end on a 4-byte boundary (RFC 3954 §5.3); IPFIX needs no
+  // padding. Padding as long as a record would be read as one more record.
+  size_t padding = (4 - (packet.size() - set_start) % 4) % 4;
+  if (!ipfix && padding < set_record_bytes) ByteWriter(packet).zeros(padding);
   ByteWriter(packet).put_u16(set_start + 2, static_cast<uint16_t>(packet.size() - set_start));
   open_set = -1;
 }
@@ -208,12 +211,14 @@ void NetflowEncoder::add(const FlowRecord& record, uint64_t now_ms,
     uint16_t template_set = m.ipfix ? kIpfixTemplateSet : kV9TemplateSet;
     if (m.open_set != template_set) m.open(template_set);
     ByteWriter(m.packet).bytes(t->definition.data(), t->definition.size());
+    m.set_record_bytes = t->definition.size();
     t->announced_round = m.round;
     ++m.packet_records;
     ++m.stats.template_records;
   }
   if (m.open_set != t->id) m.open(t->id);
   ByteWriter(m.packet).bytes(m.body.data(), m.body.size());
+  m.set_record_bytes = m.body.size();
   ++m.packet_records;
   ++m.packet_data_records;
   ++m.stats.records;

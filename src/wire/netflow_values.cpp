@@ -147,8 +147,17 @@ bool encode_value(const Element& e, bool variable, const FieldValue& v,
   return false;
 }
 
+FieldValue decode_unknown(const uint8_t* p, size_t n, bool variable) {
+  if (!variable && n >= 1 && n <= 8) return read_uint(p, n);
+  bool printable = n > 0;
+  for (size_t i = 0; i < n && printable; ++i) printable = p[i] >= 0x20 && p[i] < 0x7f;
+  if (printable) return std::string(reinterpret_cast<const char*>(p), n);
+  return hex_text(p, n);
+}
+
 FieldValue decode_value(const Element* e, const uint8_t* p, size_t n) {
-  ElementKind kind = e ? e->kind : ElementKind::kUnsigned;
+  if (!e) return decode_unknown(p, n, false);
+  ElementKind kind = e->kind;
   switch (kind) {
     case ElementKind::kUnsigned:
     case ElementKind::kBool:

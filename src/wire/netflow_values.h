@@ -34,4 +34,8 @@ bool encode_value(const Element& e, bool variable, const FieldValue& v,
 // text is cut at its first NUL. Anything else becomes "0x" hex text.
 FieldValue decode_value(const Element* e, const uint8_t* p, size_t n);
 
+// An element no dictionary knows: a number when fixed-length and 1..8
+// bytes, else text when printable ASCII, else "0x" hex.
+FieldValue decode_unknown(const uint8_t* p, size_t n, bool variable);
+
 }  // namespace vedetta::wire::netflow
