@@ -16,5 +16,6 @@ FUZZ_BUILD_DIR="${FUZZ_BUILD_DIR:-build-fuzz}"
 CC=clang CXX=clang++ cmake -S . -B "$FUZZ_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DVEDETTA_FUZZ=ON -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,address" \
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address" >/dev/null
-cmake --build "$FUZZ_BUILD_DIR" --target vedetta_fuzz vedetta_filter_fuzzer vedetta_scap_fuzzer -j "$(nproc)"
+cmake --build "$FUZZ_BUILD_DIR" --target vedetta_fuzz vedetta_filter_fuzzer vedetta_scap_fuzzer \
+  vedetta_netflow_fuzzer vedetta_netflow_fuzz_seeds -j "$(nproc)"
 ctest --test-dir "$FUZZ_BUILD_DIR" -L fuzz --output-on-failure
