@@ -341,7 +341,29 @@ def case_roundtrip(args, work):
               f"({len(mismatches)} differences: {mismatches[:5]})")
 
 
+# ---------------------------------------------------------------- errors
+def case_bad_options(args, work):
+    pcap = os.path.join(args.corpus, PCAPS[0])
+    for option, value, says in (("--netflow", "collector", "expected HOST:PORT"),
+                                ("--ipfix", "::1:4739", "expected HOST:PORT"),
+                                ("--netflow", "127.0.0.1:70000", "port '70000' is not a number"),
+                                ("--ipfix", "no-such-host.invalid:4739", "cannot resolve")):
+        r = subprocess.run([args.vedetta, "probe", "-i", pcap, option, value], capture_output=True,
+                           text=True, timeout=60)
+        lines = r.stderr.strip().splitlines()
+        check(r.returncode != 0 and len(lines) == 1 and lines[0].startswith("vedetta: ")
+              and value in lines[0] and says in lines[0],
+              f"{option} {value}: one clear error line ({r.stderr.strip()!r})")
+    for url, says in (("netflow://2055", "expected netflow://[ADDRESS]:PORT"),
+                      ("udp://:2055", "not a netflow:// or ipfix:// URL"),
+                      ("ipfix://:http", "port 'http'")):
+        r = subprocess.run([args.listen, url], capture_output=True, text=True, timeout=60)
+        check(r.returncode != 0 and url in r.stderr and says in r.stderr,
+              f"-i {url}: refused with a clear error ({r.stderr.strip()!r})")
+
+
 CASES = {
+    "bad_options": case_bad_options,
     "tshark_v9": lambda a, w: case_tshark(a, w, "--netflow"),
     "tshark_ipfix": lambda a, w: case_tshark(a, w, "--ipfix"),
     "nfdump_v9": lambda a, w: case_nfdump(a, w, "--netflow"),
