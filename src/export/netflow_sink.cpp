@@ -163,12 +163,12 @@ std::string NetflowSink::report() const {
   wire::NetflowEncoderStats e = encoder_stats();
   bool ipfix = impl_->options.protocol == wire::NetflowProtocol::kIpfix;
   std::string line = format(
-      "%s: %llu records in %llu packets (%llu bytes) sent to %s, %llu templates (%llu template "
-      "records), %llu packets not sent (send errors)",
+      "%s: %llu records, %llu packets (%llu bytes) sent to %s, %llu packets not sent (send "
+      "errors), %llu templates (%llu template records)",
       ipfix ? "ipfix" : "netflow v9", (unsigned long long)e.records,
       (unsigned long long)s.packets_sent, (unsigned long long)s.bytes_sent,
-      impl_->destination_text.c_str(), (unsigned long long)e.templates,
-      (unsigned long long)e.template_records, (unsigned long long)s.send_errors);
+      impl_->destination_text.c_str(), (unsigned long long)s.send_errors,
+      (unsigned long long)e.templates, (unsigned long long)e.template_records);
   if (!s.first_error.empty()) line += " (first: " + s.first_error + ")";
   if (e.records_dropped)
     line += format(", %llu records too big to send", (unsigned long long)e.records_dropped);

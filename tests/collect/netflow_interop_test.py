@@ -17,6 +17,12 @@ Cases (one ctest test each, see CMakeLists.txt):
   collector_roundtrip       vedetta probe → vedetta's collector input (v9 and
                             IPFIX at once): every flow comes back with the
                             values the probe's JSON shows
+  bad_options               clear errors for bad --netflow/--ipfix/-i values
+  live_processes            (root, eBPF) a connection on lo: tshark shows the
+                            client and server processes (ntop's SRC/DST_PROC
+                            fields) in v9 and IPFIX; the collector input gets
+                            the command line cut to 128 bytes in v9, whole in
+                            IPFIX
 
 The collector input is driven by vedetta_netflow_listen (tests/collect), which
 opens it through the same factory `vedetta server -i` uses.
@@ -41,6 +47,9 @@ SKIP = 77
 # android.pcap: IPv4 and IPv6 flows, TLS/HTTP/DNS (63 flows); WebattackRCE.pcap: ~800 HTTP
 # flows, exported in one burst at the end of the file (a test of the receive buffers).
 PCAPS = ["android.pcap", "WebattackRCE.pcap"]
+# Wireshark ignores templates of more than 60 fields by default; with the
+# process fields vedetta's have about 80.
+TSHARK_MAX_FIELDS = "cflow.max_template_fields:200"
 
 
 class Skip(Exception):
@@ -126,7 +135,7 @@ def run_probe(args, pcap, exports, json_path):
     with open(json_path) as f:
         flows = [json.loads(line) for line in f]
     sent = {}
-    for m in re.finditer(r"^(netflow v9|ipfix): (\d+) records in (\d+) packets .* (\d+) packets not "
+    for m in re.finditer(r"^(netflow v9|ipfix): (\d+) records, (\d+) packets .* (\d+) packets not "
                          r"sent", r.stderr, re.M):
         sent[m.group(1)] = int(m.group(2))
         check(m.group(4) == "0", f"{pcap}: vedetta sent every {m.group(1)} packet ({m.group(0)})")
@@ -155,7 +164,8 @@ def case_tshark(args, work, option):
     fields = ["cflow.srcport", "cflow.dstport", "cflow.octets", "cflow.srcaddr", "cflow.srcaddrv6",
               "cflow.pie.ntop.l7_proto", "cflow.pie.ntop.l7_proto_name", "cflow.pie.ntop.retransmitted_in_pkts",
               "cflow.template_id", "_ws.expert.message"]
-    cmd = [tshark, "-n", "-r", os.path.join(work, "export.pcap"), "-d", f"udp.port=={port},cflow",
+    cmd = [tshark, "-n", "-o", TSHARK_MAX_FIELDS, "-r", os.path.join(work, "export.pcap"),
+           "-d", f"udp.port=={port},cflow",
            "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"]
     for f in fields:
         cmd += ["-e", f]
@@ -341,6 +351,114 @@ def case_roundtrip(args, work):
               f"({len(mismatches)} differences: {mismatches[:5]})")
 
 
+# ---------------------------------------------------------------- live, with processes
+CLIENT = """
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"hello " * 200)
+s.recv(4096)
+time.sleep(0.5)  # alive while the probe looks its socket up
+s.close()
+"""
+
+
+def tshark_fields(pcap, port, fields):
+    """One dict per NetFlow record: tshark's values of `fields` (all present)."""
+    cmd = [need_tool("tshark"), "-n", "-o", TSHARK_MAX_FIELDS, "-r", pcap,
+           "-d", f"udp.port=={port},cflow", "-T", "fields",
+           "-E", "occurrence=a", "-E", "aggregator=|"]
+    for f in fields:
+        cmd += ["-e", f]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    records = []
+    for line in r.stdout.splitlines():
+        columns = [c.split("|") if c else [] for c in line.split("\t")]
+        for i in range(max(len(c) for c in columns)):
+            records.append({f: c[i] if i < len(c) else None for f, c in zip(fields, columns)})
+    return records
+
+
+def replay(datagrams, args, work, url, port, tag):
+    """Sends captured datagrams again, to vedetta's collector input."""
+    listener = start_listener(args, url, work, tag)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for _, _, data in datagrams:
+        s.sendto(data, ("127.0.0.1", port))
+    s.close()
+    return finish_listener(*listener, work, tag)
+
+
+def case_live_processes(args, work):
+    need_tool("tshark")
+    if os.geteuid() != 0:
+        raise Skip("needs root: capture on lo and eBPF process attribution")
+    ports = {"v9": free_udp_port(), "ipfix": free_udp_port()}
+    caps = {tag: UdpToPcap(port) for tag, port in ports.items()}
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    tcp_port = server.getsockname()[1]
+    json_path = os.path.join(work, "flows.json")
+    probe = subprocess.Popen([args.vedetta, "probe", "-i", "lo", "-f", f"tcp port {tcp_port}",
+                              "--events", "ebpf", "-q", "--json", json_path,
+                              "--netflow", f"127.0.0.1:{ports['v9']}",
+                              "--ipfix", f"127.0.0.1:{ports['ipfix']}"],
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.5)  # BPF loaded, capture open
+        if probe.poll() is not None:
+            err = probe.stderr.read()
+            if "BPF" in err or "root" in err:
+                raise Skip(err.strip())
+            raise Failed(f"probe exited at start: {err}")
+        long_arg = "x" * 300  # a command line longer than NetFlow v9's 128 bytes
+        client = subprocess.Popen([sys.executable, "-c", CLIENT, str(tcp_port), long_arg])
+        conn, _ = server.accept()
+        conn.recv(4096)
+        conn.sendall(b"world")
+        conn.close()
+        client.wait(timeout=10)
+        time.sleep(1)
+    finally:
+        probe.send_signal(signal.SIGINT)
+        _, err = probe.communicate(timeout=30)
+        server.close()
+        pcaps = {tag: os.path.join(work, tag + ".pcap") for tag in caps}
+        for tag, cap in caps.items():
+            cap.close(pcaps[tag])
+    print(err.strip())
+    with open(json_path) as f:
+        flows = [json.loads(line) for line in f if json.loads(line).get("L4_DST_PORT") == tcp_port]
+    check(len(flows) == 1, f"the probe exported the test connection once ({len(flows)})")
+    want = flows[0]
+    check(all(k in want for k in ("SRC_PROC_NAME", "DST_PROC_NAME", "SRC_PROC_PID", "SRC_PROC_CMDLINE")),
+          f"the probe named both processes: {want.get('SRC_PROC_NAME')} -> {want.get('DST_PROC_NAME')}")
+    check(len(want["SRC_PROC_CMDLINE"].encode()) > 128,
+          f"the client's command line is longer than v9's 128 bytes in the JSON "
+          f"({len(want['SRC_PROC_CMDLINE'].encode())} bytes)")
+    fields = ["cflow.dstport", "cflow.pie.ntop.src_proc_name", "cflow.pie.ntop.src_proc_id",
+              "cflow.pie.ntop.dst_proc_name"]
+    for tag in ("v9", "ipfix"):
+        records = [r for r in tshark_fields(pcaps[tag], ports[tag], fields)
+                   if r["cflow.dstport"] == str(tcp_port)]
+        check(len(records) == 1, f"{tag}: tshark shows the connection's record ({len(records)})")
+        got = records[0]
+        check(got["cflow.pie.ntop.src_proc_name"] == want["SRC_PROC_NAME"]
+              and got["cflow.pie.ntop.dst_proc_name"] == want["DST_PROC_NAME"]
+              and got["cflow.pie.ntop.src_proc_id"] == str(want["SRC_PROC_PID"]),
+              f"{tag}: tshark decodes ntop's process fields as the JSON has them: {got}")
+        replay_port = free_udp_port()
+        scheme = "netflow" if tag == "v9" else "ipfix"
+        collected, stats = replay(caps[tag].datagrams, args, work, f"{scheme}://:{replay_port}",
+                                  replay_port, tag + "-collected")
+        mine = [f for f in collected if f.get("11") == tcp_port]
+        check(len(mine) == 1, f"{tag}: vedetta's collector input has the connection")
+        cmdline = mine[0].get(str(57472 + 556))
+        expected = want["SRC_PROC_CMDLINE"].encode()[:128].decode() if tag == "v9" else want["SRC_PROC_CMDLINE"]
+        check(cmdline == expected, f"{tag}: SRC_PROC_CMDLINE {'cut to 128 bytes' if tag == 'v9' else 'whole'} "
+              f"({len(cmdline or '')} bytes)")
+
+
 # ---------------------------------------------------------------- errors
 def case_bad_options(args, work):
     pcap = os.path.join(args.corpus, PCAPS[0])
@@ -363,6 +481,7 @@ def case_bad_options(args, work):
 
 
 CASES = {
+    "live_processes": case_live_processes,
     "bad_options": case_bad_options,
     "tshark_v9": lambda a, w: case_tshark(a, w, "--netflow"),
     "tshark_ipfix": lambda a, w: case_tshark(a, w, "--ipfix"),
