@@ -1,9 +1,11 @@
 #include "collect/netflow_input.h"
 
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -117,12 +119,16 @@ void NetflowInput::read_ready(RecordHandler& handler) {
     msg.msg_control = control;
     msg.msg_controllen = sizeof control;
     ssize_t n = ::recvmsg(fd_, &msg, MSG_DONTWAIT);
-    if (n < 0) return;  // EAGAIN: all read; other errors: try again at the next poll
+    if (n < 0) {  // EAGAIN: all read; other errors: try again at the next poll
+      update_kernel_drops();
+      return;
+    }
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
         uint32_t dropped;
         std::memcpy(&dropped, CMSG_DATA(c), sizeof dropped);
-        stats_.kernel_drops = dropped;  // the socket's running total
+        // The socket's running total (as of this datagram's queueing).
+        stats_.kernel_drops = std::max<uint64_t>(stats_.kernel_drops, dropped);
       }
     if (msg.msg_flags & MSG_TRUNC) {
       ++stats_.bad_messages;
@@ -132,6 +138,17 @@ void NetflowInput::read_ready(RecordHandler& handler) {
     }
     handle_datagram(reinterpret_cast<sockaddr*>(&from), buffer_.data(), size_t(n), handler);
   }
+}
+
+// A datagram's SO_RXQ_OVFL count is the socket's as it was when the
+// datagram was queued: drops after the last queued datagram (a full buffer
+// queues nothing more) show only in the socket's current count (SO_MEMINFO).
+void NetflowInput::update_kernel_drops() {
+  uint32_t meminfo[SK_MEMINFO_VARS] = {};
+  socklen_t len = sizeof meminfo;
+  if (getsockopt(fd_, SOL_SOCKET, SO_MEMINFO, meminfo, &len) == 0 &&
+      len > SK_MEMINFO_DROPS * sizeof(uint32_t) && meminfo[SK_MEMINFO_DROPS] > stats_.kernel_drops)
+    stats_.kernel_drops = meminfo[SK_MEMINFO_DROPS];
 }
 
 void NetflowInput::handle_datagram(const sockaddr* from, const uint8_t* data, size_t size,

@@ -66,6 +66,7 @@ class NetflowInput : public FlowInput {
 
   void handle_datagram(const sockaddr* from, const uint8_t* data, size_t size,
                        RecordHandler& handler);
+  void update_kernel_drops();
   void track_sequence(const std::string& key, const wire::NetflowPacketInfo& info);
   void complain(const std::string& from, const std::string& error);
 

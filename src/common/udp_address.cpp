@@ -58,6 +58,10 @@ std::string address_text(const sockaddr* a) {
   }
   if (a->sa_family == AF_INET6) {
     auto* in6 = reinterpret_cast<const sockaddr_in6*>(a);
+    if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {  // an IPv4 sender on a dual-stack socket
+      inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], buf, sizeof buf);
+      return std::string(buf) + ":" + std::to_string(ntohs(in6->sin6_port));
+    }
     inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof buf);
     return "[" + std::string(buf) + "]:" + std::to_string(ntohs(in6->sin6_port));
   }

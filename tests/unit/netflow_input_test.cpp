@@ -72,8 +72,15 @@ class Loopback : public ::testing::Test {
  protected:
   void open(const char* url) {
     input = std::make_unique<NetflowInput>(url);
+    // Sent from IPv4 127.0.0.1, to the port the input got (any family it listens on).
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = input->local_address().family() == AF_INET6
+                      ? reinterpret_cast<const sockaddr_in6*>(input->local_address().get())->sin6_port
+                      : reinterpret_cast<const sockaddr_in*>(input->local_address().get())->sin_port;
     sender = socket(AF_INET, SOCK_DGRAM, 0);
-    ASSERT_EQ(connect(sender, input->local_address().get(), input->local_address().length), 0);
+    ASSERT_EQ(connect(sender, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
   }
   void TearDown() override {
     if (sender >= 0) close(sender);
@@ -154,6 +161,29 @@ TEST_F(Loopback, IpfixGapsAreCountedInRecordsAndUnknownTemplates) {
   send_bytes(v9[0]);
   drain();
   EXPECT_EQ(input->stats().bad_messages, 1u) << "ipfix:// takes IPFIX only";
+}
+
+// Datagrams the kernel drops (receive buffer full) are counted exactly:
+// every datagram sent is either read or in the SO_RXQ_OVFL count.
+TEST_F(Loopback, KernelDropsAreCounted) {
+  open("netflow://127.0.0.1:0");
+  std::vector<uint8_t> garbage(1400, 0xee);  // refused as bad once read
+  // More than the 32 MiB buffer holds (a datagram costs ~2.3 KiB of it).
+  const uint64_t sent = 40000;
+  for (uint64_t i = 0; i < sent; ++i) send_bytes(garbage);
+  drain();
+  InputStats s = input->stats();
+  EXPECT_GT(s.kernel_drops, 0u);
+  EXPECT_EQ(s.bad_messages + s.kernel_drops, sent);
+}
+
+TEST_F(Loopback, DualStackSocketNamesIpv4Exporters) {
+  open("netflow://[::]:0");
+  Packets packets = export_flows(wire::NetflowProtocol::kV9, 1);
+  send_bytes(packets[0]);
+  drain();
+  ASSERT_EQ(handler.origins.size(), 1u);
+  EXPECT_EQ(handler.origins[0].source.rfind("127.0.0.1:", 0), 0u) << handler.origins[0].source;
 }
 
 }  // namespace
