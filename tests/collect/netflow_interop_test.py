@@ -17,7 +17,8 @@ Cases (one ctest test each, see CMakeLists.txt):
   collector_roundtrip       vedetta probe → vedetta's collector input (v9 and
                             IPFIX at once): every flow comes back with the
                             values the probe's JSON shows
-  bad_options               clear errors for bad --netflow/--ipfix/-i values
+  bad_options               clear errors for bad --netflow/--ipfix/-i values;
+                            no collector listening: refused datagrams counted
   live_processes            (root, eBPF) a connection on lo: tshark shows the
                             client and server processes (ntop's SRC/DST_PROC
                             fields) in v9 and IPFIX; the collector input gets
@@ -472,6 +473,14 @@ def case_bad_options(args, work):
         check(r.returncode != 0 and len(lines) == 1 and lines[0].startswith("vedetta: ")
               and value in lines[0] and says in lines[0],
               f"{option} {value}: one clear error line ({r.stderr.strip()!r})")
+    # No collector: the export goes on, refused datagrams are counted, the probe ends normally.
+    port = free_udp_port()
+    r = subprocess.run([args.vedetta, "probe", "-i", pcap, "-q", "--netflow", f"127.0.0.1:{port}"],
+                       capture_output=True, text=True, timeout=60)
+    m = re.search(r"(\d+) packets not sent \(send errors\).*\(first: ([^)]*)\)", r.stderr)
+    check(r.returncode == 0 and m is not None and int(m.group(1)) > 0
+          and m.group(2) == "Connection refused",
+          f"no collector on the port: exit 0, refused packets counted ({r.stderr.strip()[-200:]!r})")
     for url, says in (("netflow://2055", "expected netflow://[ADDRESS]:PORT"),
                       ("udp://:2055", "not a netflow:// or ipfix:// URL"),
                       ("ipfix://:http", "port 'http'")):
