@@ -34,6 +34,7 @@ struct Clock {
   bool uptime_relative = false;  // v5/v9: FIRST/LAST_SWITCHED are sysUptime ms
   uint32_t uptime_ms = 0;        // at export
   uint64_t export_ms = 0;        // epoch ms at export
+  uint64_t system_init_ms = 0;   // IPFIX: exporter start, from an options record (0 = unknown)
 };
 
 // One end of a flow (start or end) as epoch ms, from whichever element the
@@ -49,8 +50,9 @@ bool epoch_ms_of(const FlowRecord& r, const Clock& c, bool start, uint64_t& ms) 
     uint32_t age = c.uptime_ms - static_cast<uint32_t>(v);
     return ms = c.export_ms - std::min<uint64_t>(age, c.export_ms), true;
   }
-  uint64_t init = 0;  // IPFIX: offsets from systemInitTimeMilliseconds
-  if (as_unsigned(r.get(kSystemInitMs), init)) return ms = init + v, true;
+  uint64_t init = c.system_init_ms;  // IPFIX: offsets from systemInitTimeMilliseconds
+  as_unsigned(r.get(kSystemInitMs), init);
+  if (init) return ms = init + v, true;
   return false;
 }
 
@@ -91,7 +93,7 @@ NetflowDecoder::NetflowDecoder(NetflowDecoderLimits limits) : limits_(limits) {}
 
 size_t NetflowDecoder::template_count() const {
   size_t n = 0;
-  for (const auto& [key, s] : streams_) n += s.size();
+  for (const auto& [key, s] : streams_) n += s.templates.size();
   return n;
 }
 
@@ -149,11 +151,18 @@ bool NetflowDecoder::decode(std::string_view exporter, const uint8_t* data, size
   ipfix_ = info.version == kVersionIpfix;
   StreamKey key = std::string(exporter) + "/" + std::to_string(info.version) + "/" +
                   std::to_string(info.source_id);
+  Stream* stream = this->stream(key);
+  if (!stream) {
+    error = format("more than %zu exporters/source ids: templates of a new one are not kept",
+                   limits_.max_streams);
+    return false;
+  }
   size_t first = out.size();
-  bool ok = decode_sets(key, data, end, header, out, info, error);
+  bool ok = decode_sets(*stream, data, end, header, out, info, error);
   clock.uptime_relative = !ipfix_;
   clock.uptime_ms = info.sys_uptime_ms;
   clock.export_ms = uint64_t(info.export_secs) * 1000;
+  clock.system_init_ms = stream->system_init_ms;
   for (size_t i = first; i < out.size(); ++i) {
     place_times(out[i], clock);
     l7_proto_as_text(out[i]);
@@ -212,15 +221,9 @@ bool NetflowDecoder::decode_v5(const uint8_t* data, size_t size, std::vector<Flo
   return true;
 }
 
-bool NetflowDecoder::decode_sets(const StreamKey& key, const uint8_t* data, size_t end,
-                                 size_t offset, std::vector<FlowRecord>& out,
-                                 NetflowPacketInfo& info, std::string& error) {
-  Stream* templates = stream(key);
-  if (!templates) {
-    error = format("more than %zu exporters/source ids: templates of a new one are not kept",
-                   limits_.max_streams);
-    return false;
-  }
+bool NetflowDecoder::decode_sets(Stream& stream, const uint8_t* data, size_t end, size_t offset,
+                                 std::vector<FlowRecord>& out, NetflowPacketInfo& info,
+                                 std::string& error) {
   uint32_t data_records = 0;  // IPFIX sequence numbers count them
   const char* what = ipfix_ ? "set" : "flowset";
   while (end - offset >= kSetHeaderSize) {
@@ -242,13 +245,13 @@ bool NetflowDecoder::decode_sets(const StreamKey& key, const uint8_t* data, size
     bool template_set = ipfix_ ? set_id == kIpfixTemplateSet || set_id == kIpfixOptionsTemplateSet
                                : set_id == kV9TemplateSet || set_id == kV9OptionsTemplateSet;
     if (template_set) {
-      if (!learn_templates(*templates, set_id, body, n, body_at, info, error)) return false;
+      if (!learn_templates(stream, set_id, body, n, body_at, info, error)) return false;
     } else if (set_id >= kFirstDataSet) {
-      auto it = templates->find(set_id);
-      if (it == templates->end()) {
+      auto it = stream.templates.find(set_id);
+      if (it == stream.templates.end()) {
         ++info.unknown_template_sets;
         info.sequence_known = false;
-      } else if (!decode_data(it->second, body, n, body_at, out, info, data_records, error)) {
+      } else if (!decode_data(stream, it->second, body, n, body_at, out, data_records, error)) {
         return false;
       }
     }  // other ids are reserved: stepped over
@@ -268,7 +271,7 @@ bool NetflowDecoder::learn_templates(Stream& stream, uint16_t set_id, const uint
     size_t count = read_u16(p + i + 2);
     if (!ipfix_ && id == 0) break;  // padding at the end of a v9 set
     if (ipfix_ && count == 0) {     // template withdrawal (RFC 7011 §8.1)
-      stream.erase(id);
+      stream.templates.erase(id);
       i += 4;
       continue;
     }
@@ -326,20 +329,21 @@ bool NetflowDecoder::learn_templates(Stream& stream, uint16_t set_id, const uint
                      id, at_offset(record_at).c_str(), count);
       return false;
     }
-    if (!stream.count(id) && stream.size() >= limits_.max_templates_per_stream) {
+    if (!stream.templates.count(id) &&
+        stream.templates.size() >= limits_.max_templates_per_stream) {
       error = format("template %u %s: more than %zu templates from one source", id,
                      at_offset(record_at).c_str(), limits_.max_templates_per_stream);
       return false;
     }
-    stream[id] = std::move(t);
+    stream.templates[id] = std::move(t);
     ++info.templates;
   }
   return true;
 }
 
-bool NetflowDecoder::decode_data(const Template& t, const uint8_t* p, size_t n, size_t at,
-                                 std::vector<FlowRecord>& out, NetflowPacketInfo& info,
-                                 uint32_t& records, std::string& error) {
+bool NetflowDecoder::decode_data(Stream& stream, const Template& t, const uint8_t* p, size_t n,
+                                 size_t at, std::vector<FlowRecord>& out, uint32_t& records,
+                                 std::string& error) {
   size_t i = 0;
   // What is left once no record fits is padding.
   while (n - i >= t.min_record_length) {
@@ -366,6 +370,8 @@ bool NetflowDecoder::decode_data(const Template& t, const uint8_t* p, size_t n, 
                        at_offset(record_at).c_str(), f.type, len);
         return false;
       }
+      if (t.options && f.pen == 0 && f.type == kSystemInitMs && len >= 1 && len <= 8)
+        stream.system_init_ms = read_uint(p + i, len);
       if (!t.options && len > 0) {
         uint32_t id = f.pen == 0 ? f.type : f.pen == kNtopPen ? ntop_element(f.type) : 0;
         const Element* e = id ? netflow_element(id) : nullptr;

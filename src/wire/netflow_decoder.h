@@ -4,7 +4,8 @@
 //
 // Templates are remembered per exporter address, version and source id
 // (v9) / observation domain (IPFIX). Options templates are learnt only to
-// step over (and count) their records. Element ids follow wire/elements.h:
+// step over (and count) their records, and for the exporter's start time
+// (IPFIX systemInitTimeMilliseconds), which places uptime offsets on the epoch. Element ids follow wire/elements.h:
 // IPFIX enterprise elements of ntop (PEN 35632, element n) become 57472 + n;
 // other enterprises' elements are kept under a "PEN.element" name. Times
 // reach the record as epoch values: v5/v9 sysUptime-relative
@@ -71,17 +72,21 @@ class NetflowDecoder {
 
  private:
   using StreamKey = std::string;  // exporter, version, source id
-  using Stream = std::map<uint16_t, Template>;
+  struct Stream {
+    std::map<uint16_t, Template> templates;
+    // IPFIX: systemInitTimeMilliseconds from an options record (0 = not
+    // seen), where flowStart/EndSysUpTime offsets count from.
+    uint64_t system_init_ms = 0;
+  };
 
   bool decode_v5(const uint8_t* data, size_t size, std::vector<FlowRecord>& out,
                  NetflowPacketInfo& info, std::string& error);
-  bool decode_sets(const StreamKey& key, const uint8_t* data, size_t size, size_t offset,
+  bool decode_sets(Stream& stream, const uint8_t* data, size_t size, size_t offset,
                    std::vector<FlowRecord>& out, NetflowPacketInfo& info, std::string& error);
   bool learn_templates(Stream& stream, uint16_t set_id, const uint8_t* p, size_t n, size_t at,
                        NetflowPacketInfo& info, std::string& error);
-  bool decode_data(const Template& t, const uint8_t* p, size_t n, size_t at,
-                   std::vector<FlowRecord>& out, NetflowPacketInfo& info, uint32_t& records,
-                   std::string& error);
+  bool decode_data(Stream& stream, const Template& t, const uint8_t* p, size_t n, size_t at,
+                   std::vector<FlowRecord>& out, uint32_t& records, std::string& error);
   Stream* stream(const StreamKey& key);
 
   NetflowDecoderLimits limits_;

@@ -187,6 +187,39 @@ TEST(NetflowDecoder, OptionsRecordsAreSkippedButCounted) {
   EXPECT_EQ(r.info.sequence_next, 13u);  // IPFIX sequence numbers count options records too
 }
 
+// softflowd's IPFIX: flowStart/EndSysUpTime (22/21) counted from the
+// systemInitTimeMilliseconds (160) of an options record.
+TEST(NetflowDecoder, IpfixUptimeOffsetsFromTheOptionsRecordsInitTime) {
+  Ipfix m;
+  ByteWriter& ot = m.open(3);
+  ot.u16(400), ot.u16(2), ot.u16(1), ot.u16(149), ot.u16(4), ot.u16(160), ot.u16(8);
+  ByteWriter& t = m.open(2);
+  t.u16(300), t.u16(2), t.u16(22), t.u16(4), t.u16(21), t.u16(4);
+  ByteWriter& od = m.open(400);
+  od.u32(1), od.uint(1'600'000'000'000, 8);
+  ByteWriter& d = m.open(300);
+  d.u32(5'000), d.u32(7'500);
+  NetflowDecoder dec;
+  Result r = decode(dec, m.done());
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_EQ(r.records.size(), 1u);
+  EXPECT_EQ(std::get<uint64_t>(*r.records[0].get(152)), 1'600'000'005'000u);
+  EXPECT_EQ(std::get<uint64_t>(*r.records[0].get(153)), 1'600'000'007'500u);
+  EXPECT_EQ(std::get<uint64_t>(*r.records[0].get(22)), 1'600'000'005u);
+
+  // Without the init time, the offsets are kept aside under their IPFIX names.
+  Ipfix m2;
+  ByteWriter& t2 = m2.open(2);
+  t2.u16(300), t2.u16(1), t2.u16(22), t2.u16(4);
+  m2.open(300).u32(5'000);
+  NetflowDecoder dec2;
+  r = decode(dec2, m2.done());
+  ASSERT_EQ(r.records.size(), 1u);
+  EXPECT_EQ(r.records[0].get(22), nullptr);
+  ASSERT_EQ(r.records[0].fields.size(), 1u);
+  EXPECT_EQ(r.records[0].fields[0].name, "flowStartSysUpTime");
+}
+
 TEST(NetflowDecoder, V9OptionsTemplateWithPadding) {
   Bytes p;
   ByteWriter w(p);
