@@ -17,5 +17,6 @@ CC=clang CXX=clang++ cmake -S . -B "$FUZZ_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE
   -DVEDETTA_FUZZ=ON -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,address" \
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address" >/dev/null
 cmake --build "$FUZZ_BUILD_DIR" --target vedetta_fuzz vedetta_filter_fuzzer vedetta_scap_fuzzer \
-  vedetta_json_flows_fuzzer vedetta_tlv_flows_fuzzer vedetta_zmq_message_fuzzer -j "$(nproc)"
+  vedetta_json_flows_fuzzer vedetta_tlv_flows_fuzzer vedetta_zmq_message_fuzzer \
+  vedetta_netflow_fuzzer vedetta_netflow_fuzz_seeds -j "$(nproc)"
 ctest --test-dir "$FUZZ_BUILD_DIR" -L fuzz --output-on-failure

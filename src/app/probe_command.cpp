@@ -14,6 +14,7 @@
 #include "export/flow_template.h"
 #include "export/json_lines_sink.h"
 #include "export/json_text.h"
+#include "export/netflow_sink.h"
 #include "export/table_sink.h"
 #include "export/zmq_publisher.h"
 #include "export/zmq_sink.h"
@@ -52,6 +53,9 @@ struct ProbeArgs {
   bool zmq_compress = false;
   uint32_t zmq_source_id = 0;
   std::string zmq_curve_key;
+  std::string netflow_to, ipfix_to;  // --netflow / --ipfix HOST:PORT
+  uint32_t template_packets = 20;
+  double template_s = 30;
 };
 
 constexpr const char* kProbeFooter = R"(
@@ -67,6 +71,7 @@ EXAMPLES:
   vedetta probe --events-only --json -         # agent mode: flows from socket syscalls, no capture
   vedetta probe -i eth0 --zmq "tcp://*:5556" --zmq-format tlv   # ntopng: -i tcp://HOST:5556
   vedetta probe -i eth0 --zmq tcp://collector:5556 --zmq-probe-mode   # collector binds: -i "tcp://*:5556c"
+  vedetta probe -i eth0 --netflow collector:2055 --ipfix collector:4739   # NetFlow v9 and IPFIX
 
 Timeouts are in seconds of packet time; 0 turns one off. IN_/OUT_ counters are
 IP bytes since the flow's previous export; INITIATOR_/RESPONDER_ are totals.
@@ -208,8 +213,18 @@ int run(ProbeArgs& a) {
     for (const auto& f : all_fields()) json_fields.push_back(&f);
   if (!a.json_path.empty()) probe.add_sink(std::make_unique<JsonLinesSink>(a.json_path, json_fields));
   add_zmq_sinks(a, json_fields, probe);
-  // The table is the default output; with --json the JSON is the output.
-  if (a.json_path.empty()) probe.add_sink(std::make_unique<TableSink>(stdout, fields));
+  std::vector<const NetflowSink*> udp_sinks;  // for the exit report
+  for (auto [to, protocol] : {std::pair{&a.netflow_to, wire::NetflowProtocol::kV9},
+                              std::pair{&a.ipfix_to, wire::NetflowProtocol::kIpfix}}) {
+    if (to->empty()) continue;
+    auto sink = std::make_unique<NetflowSink>(
+        NetflowSinkOptions{protocol, *to, 0, a.template_packets, a.template_s}, fields);
+    udp_sinks.push_back(sink.get());
+    probe.add_sink(std::move(sink));
+  }
+  // The table is the default output; with --json or an export the export is the output.
+  if (a.json_path.empty() && udp_sinks.empty())
+    probe.add_sink(std::make_unique<TableSink>(stdout, fields));
 
   if (!a.keep_root) {
     std::string note = drop_privileges(a.user, capabilities_kept(probe));
@@ -228,6 +243,7 @@ int run(ProbeArgs& a) {
   probe.run();
   g_running = nullptr;
   std::fprintf(stderr, "%s", probe.report().c_str());
+  for (const NetflowSink* sink : udp_sinks) std::fprintf(stderr, "%s", sink->report().c_str());
   return 0;
 }
 
@@ -267,6 +283,15 @@ std::function<int()> add_probe_command(CLI::App& app) {
   p->add_option("--json", a.json_path, "Write flows as JSON lines to FILE ('-' = stdout)");
   p->add_option("-T,--template", a.template_text,
                 "Fields to export, nProbe style: \"%IPV4_SRC_ADDR %L4_SRC_PORT ...\"");
+  p->add_option("--netflow", a.netflow_to,
+                "Export flows as NetFlow v9 over UDP to HOST:PORT (-T fields or all)");
+  p->add_option("--ipfix", a.ipfix_to, "Export flows as IPFIX over UDP to HOST:PORT");
+  p->add_option("--template-packets", a.template_packets,
+                "NetFlow/IPFIX: send the templates again every this many packets (0 = not by count)")
+      ->capture_default_str();
+  p->add_option("--template-seconds", a.template_s,
+                "NetFlow/IPFIX: send the templates again after this many seconds (0 = not by time)")
+      ->check(kNonNegative)->capture_default_str();
   p->add_flag("--list-fields", a.list_fields, "List the field names and ids, then exit");
   p->add_flag("-q,--quiet", a.quiet, "No periodic stats line (the exit report stays)");
   p->add_option("--stats-interval", a.probe.stats_interval_s, "Seconds between stats lines")

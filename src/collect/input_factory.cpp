@@ -1,5 +1,6 @@
 #include "collect/input_factory.h"
 
+#include "collect/netflow_input.h"
 #include "collect/zmq_input.h"
 #include "common/user_error.h"
 
@@ -11,6 +12,7 @@ std::unique_ptr<FlowInput> open_input(const std::string& spec, const InputOption
     zmq.curve_secret_key = options.curve_secret_key;
     return std::make_unique<ZmqInput>(spec, zmq);
   }
+  if (is_netflow_url(spec)) return open_netflow_input(spec);
   throw UserError(
       format("-i %s: not a collector input (tcp://HOST:PORT, tcp://*:PORTc, "
              "netflow://[ADDR]:PORT or ipfix://[ADDR]:PORT)",
