@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <ctime>
+#include <filesystem>
 #include <cstdio>
 
 #include "common/user_error.h"
@@ -95,8 +96,18 @@ FlowAttribution::NamespaceScope namespace_scope(ProbeOptions::NetnsScope asked) 
   if (asked != ProbeOptions::NetnsScope::kAuto)
     return asked == ProbeOptions::NetnsScope::kOwn ? Scope::kOwn : Scope::kAll;
   struct stat own {}, init {};
-  if (stat("/proc/self/ns/net", &own) != 0 || stat("/proc/1/ns/net", &init) != 0) return Scope::kAll;
-  return own.st_ino == init.st_ino ? Scope::kAll : Scope::kOwn;
+  if (stat("/proc/self/ns/net", &own) != 0) return Scope::kAll;
+  if (stat("/proc/1/ns/net", &init) == 0) return own.st_ino == init.st_ino ? Scope::kAll : Scope::kOwn;
+  // pid 1 out of reach (another user namespace, a sandbox): a namespace
+  // named by `ip netns` (bind-mounted under /run/netns) is not the initial one.
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/run/netns", ec)) {
+    struct stat named {};
+    if (stat(entry.path().c_str(), &named) == 0 && named.st_ino == own.st_ino &&
+        named.st_dev == own.st_dev)
+      return Scope::kOwn;
+  }
+  return Scope::kAll;
 }
 
 }  // namespace

@@ -106,7 +106,7 @@ def main():
                 return 1
 
         sport = topo.b.call("tcp_server", topo.addr_b, 20000)
-        cport = topo.a.call("tcp_client", topo.addr_b, sport, 5000)
+        cport = topo.a.call("tcp_client", topo.addr_b, sport, 5000)["port"]
         client_pid, server_pid = topo.a.p.pid, topo.b.p.pid
         time.sleep(3.5)  # FIN both ways + close timeout, then the probes' export
         errs = {name: stop_probe(p) for name, (p, _) in probes.items()}
