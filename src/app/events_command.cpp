@@ -12,6 +12,7 @@
 #include <linux/capability.h>
 
 #include "app/commands.h"
+#include "app/stop_signals.h"
 #include "app/privileges.h"
 #include "common/user_error.h"
 #include "ebpf/event_clock.h"
@@ -275,14 +276,7 @@ int run_live(const EventsArgs& a) {
                  a.only_pid ? format(", process %u only", a.only_pid).c_str() : "");
   snapshot = {};
 
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  // A write to a full pipe (a slow reader) goes on after Ctrl-C instead of
-  // failing with EINTR and losing what stdio held; poll/epoll waits still
-  // return at once, which is how the loop sees the stop.
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  on_stop_signals(on_stop_signal);
 
   uint64_t printed = 0;
   bool done = false;

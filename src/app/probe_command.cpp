@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/stop_signals.h"
 #include "app/delay_accounting.h"
 #include "app/privileges.h"
 #include "common/user_error.h"
@@ -232,14 +233,7 @@ int run(ProbeArgs& a) {
   }
 
   g_running = &probe;
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  // A write to a full pipe (a slow reader) goes on after Ctrl-C instead of
-  // failing with EINTR and losing what stdio held; poll/epoll waits still
-  // return at once, which is how the loop sees the stop.
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  on_stop_signals(on_signal);
   probe.run();
   g_running = nullptr;
   std::fprintf(stderr, "%s", probe.report().c_str());

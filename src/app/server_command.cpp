@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "app/commands.h"
+#include "app/stop_signals.h"
 #include "app/privileges.h"
 #include "collect/collector.h"
 #include "common/user_error.h"
@@ -87,11 +88,7 @@ int run(ServerArgs& a) {
     if (!a.quiet) std::fprintf(stderr, "vedetta: server: %s\n", note.c_str());
   }
   g_running = &collector;
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sa.sa_flags = SA_RESTART;
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  on_stop_signals(on_signal);
   collector.run();
   g_running = nullptr;
   std::fprintf(stderr, "%s", collector.report().c_str());
