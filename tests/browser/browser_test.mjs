@@ -88,6 +88,15 @@ await runSteps([
     });
     assert.equal(await page.getAttribute('th:has(button[data-sort=duration])', 'aria-sort'), 'ascending');
     assert.match(page.url(), /sort=duration&order=asc/);
+    // The same from the keyboard: a header is a button.
+    const byApp = await flowsQuery({ sort: 'application', order: 'desc', limit: 10 });
+    await page.focus('button[data-sort=application]');
+    await page.keyboard.press('Enter');
+    await until('sorted by application', async () => {
+      const got = await page.$$eval('table.data tbody tr td:first-child a', (as) => as.map((x) => x.innerText.trim()));
+      return JSON.stringify(got) === JSON.stringify(byApp.flows.map((f) => f.application || 'Unknown')) || JSON.stringify(got);
+    });
+    assert.equal(await page.getAttribute('th:has(button[data-sort=application])', 'aria-sort'), 'descending');
   }],
   ['paging: page 2 is the API\'s offset 10, and stays so across live refreshes', async () => {
     await page.click('button[data-sort=bytes]');  // back to bytes, descending
