@@ -4,7 +4,7 @@ import { h } from './dom.js';
 import * as fmt from './format.js';
 
 // labels: the two series' names, e.g. ['Client → Server', 'Server → Client'].
-export function throughputChart(labels = ['Sent', 'Received']) {
+export function throughputChart(labels = ['Sent', 'Received'], height = 220) {
   const element = h('div', { class: 'chart' });
   const empty = h('p', { class: 'muted chart-empty' }, 'No samples yet.');
   element.append(empty);
@@ -14,7 +14,7 @@ export function throughputChart(labels = ['Sent', 'Received']) {
     const width = Math.max(300, element.clientWidth || 600);
     plot = new uPlot({
       width,
-      height: 220,
+      height,
       scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(max, 1000)] } },
       axes: [
         {},
@@ -29,7 +29,7 @@ export function throughputChart(labels = ['Sent', 'Received']) {
   }
 
   new ResizeObserver(() => {
-    if (plot && element.clientWidth) plot.setSize({ width: element.clientWidth, height: 220 });
+    if (plot && element.clientWidth) plot.setSize({ width: element.clientWidth, height });
   }).observe(element);
 
   return {

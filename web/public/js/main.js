@@ -77,11 +77,15 @@ function route() {
   stopPage = typeof stop === 'function' ? stop : () => {};
 }
 
-function loggedIn(who) {
+function startSession(who) {
   session = who;
   api.setCsrfToken(who.csrf_token);
   topbar.hidden = false;
   topbar.querySelector('.who').textContent = `${who.user} (${who.role})`;
+}
+
+function loggedIn(who) {
+  startSession(who);
   const target = afterLogin === '#/login' ? '#/' : afterLogin;
   if (location.hash === target) route();
   else location.hash = target;  // hashchange routes
@@ -121,10 +125,7 @@ window.addEventListener('hashchange', route);
 
 // Already logged in (the cookie survives a reload)? Otherwise: login.
 api.get('/session').then((who) => {
-  session = who;
-  api.setCsrfToken(who.csrf_token);
-  topbar.hidden = false;
-  topbar.querySelector('.who').textContent = `${who.user} (${who.role})`;
+  startSession(who);
   route();
 }).catch((e) => {
   if (e.status !== 401) showError(e);

@@ -24,7 +24,7 @@ export function processInformation(p, caption) {
     p.tid && p.tid !== p.pid ? h('span', { class: 'muted' }, ` (thread ${p.tid})`) : null,
     p.parent ? ` [son of ${pidName(p.parent.pid, p.parent.name)}]` : null);
   return keyValueTable([
-    ['User Name', p.uid === undefined || p.uid === null ? p.user : `${p.user} (uid ${p.uid})`],
+    ['User Name', p.uid === undefined || p.uid === null ? (p.user || '–') : `${p.user || '?'} (uid ${p.uid})`],
     ['Process PID/Name', pidLine],
     ['Average CPU Load', fmt.percent(p.average_cpu_load_pct)],
     ['I/O Wait Time Percentage', fmt.percent(p.iowait_pct)],

@@ -39,7 +39,7 @@ function timeline(main, ctx) {
     processes.forEach((p, i) => {
       shown.add(p.key);
       if (!charts.has(p.key)) {
-        const chart = throughputChart(['Sent', 'Received']);
+        const chart = throughputChart(['Sent', 'Received'], 130);
         const element = h('section', { class: 'panel' },
           h('h2', {}, link(processHref(p.key), p.name), h('span', { class: 'muted' }, ` ${p.pid} on ${p.host}`)), chart.element);
         charts.set(p.key, { element, chart });
