@@ -1,7 +1,8 @@
 // Outside strings are shown as text, live: a program named "<svg onload=1>"
 // (a process name holds 15 characters at most) whose command line is
 // "<script>alert(1)</script>" (argv[0], set with exec -a) plus an argument
-// that is not UTF-8 talks TCP on loopback while `vedetta server -i lo` runs.
+// that is not UTF-8 talks TCP on loopback while `vedetta server -i lo` runs,
+// and a TLS client sends the server name "<img src=x onerror=alert(1)>".
 // The pages must show those strings literally, no dialog may open, and no
 // element may come out of them. Needs root and BPF (process attribution).
 //   node xss_live_test.mjs --vedetta BUILD/vedetta --artifacts DIR
@@ -15,14 +16,19 @@ import { apiGet, args, loadPlaywright, login, openBrowser, runSteps, skipOrFail,
 
 const NAME = '<svg onload=1>';
 const ARGV0 = '<script>alert(1)</script>';
+const SNI = '<img src=x onerror=alert(1)>';
 const a = args();
 if (process.getuid() !== 0) skipOrFail('needs root (live capture on lo and eBPF process attribution)');
 const playwright = loadPlaywright();
 
-// The peer: an echo server in this process.
+// The peers: an echo server in this process, and a sink that takes a TLS
+// ClientHello and never answers.
 const echo = net.createServer((s) => s.pipe(s));
 await new Promise((r) => echo.listen(0, '127.0.0.1', r));
 const echoPort = echo.address().port;
+const sink = net.createServer((s) => s.resume());
+await new Promise((r) => sink.listen(0, '127.0.0.1', r));
+const sinkPort = sink.address().port;
 
 let server;
 try {
@@ -43,6 +49,10 @@ const loop = `exec 3<>/dev/tcp/127.0.0.1/${echoPort}; end=$((SECONDS+150));
 while [ $SECONDS -lt $end ]; do echo "hello from the odd program" >&3; read -r line <&3; sleep 0.1 3>&-; done`;
 const talker = spawn('/bin/bash', ['-c', `exec -a '${ARGV0}' "$1" -c "$2" odd $'bad-\\xff\\xfe-utf8'`, 'outer', program, loop],
   { stdio: 'ignore' });
+
+// A TLS client whose server name (SNI) is markup.
+const tlsClient = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${sinkPort}`, '-servername', SNI], { stdio: ['pipe', 'ignore', 'ignore'] });
+tlsClient.on('error', (e) => console.error(`openssl: ${e.message}`));
 
 const { browser, page, problems, screenshot } = await openBrowser(playwright, a.artifacts);
 
@@ -109,13 +119,35 @@ await runSteps([
     await noInjectedElements();
     await screenshot('graph');
   }],
+  ['a server name (TLS SNI) that is markup shows as text', async () => {
+    const deadline = Date.now() + 30000;
+    let tls;
+    while (!tls) {
+      const answer = await apiGet(server, `/flows?${new URLSearchParams({ port: sinkPort, limit: 5 })}`);
+      tls = answer.flows.find((f) => f.server_name === SNI);
+      if (!tls && Date.now() > deadline) throw new Error(`no flow to port ${sinkPort} with server name ${SNI} after 30 s: ${JSON.stringify(answer.flows)}`);
+      if (!tls) await new Promise((r) => setTimeout(r, 500));
+    }
+    await page.goto(`${server.base}/#/flows?port=${sinkPort}`);
+    const sni = page.locator('table.data tbody .sni').first();
+    await sni.waitFor({ timeout: 10000 });
+    assert.equal(await sni.innerText(), SNI);
+    await page.goto(`${server.base}/#/flows/${tls.id}`);
+    const row = page.locator('tr:has(th:text("Server Name")) td');
+    await row.waitFor({ timeout: 10000 });
+    assert.equal(await row.innerText(), SNI);
+    await noInjectedElements();
+    await screenshot('server-name');
+  }],
   ['no dialog, page error or console error on the way', async () => {
     assert.deepEqual(problems, []);
   }],
 ], async () => {
   talker.kill('SIGKILL');
+  tlsClient.kill('SIGKILL');
   await browser.close();
   await server.stop();
   echo.close();
+  sink.close();
   rmSync(dir, { recursive: true, force: true });
 });
