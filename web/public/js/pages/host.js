@@ -9,7 +9,7 @@ import { simpleTable } from '../table.js';
 function summary(x) {
   return keyValueTable([
     ['Flows', `${fmt.count(x.flows_as_client)} as client, ${fmt.count(x.flows_as_server)} as server`],
-    ['Processes', fmt.count(x.processes)],
+    ['Processes', fmt.count(Array.isArray(x.processes) ? x.processes.length : x.processes)],  // the detail lists them
     ['Traffic Sent / Rcvd', `${fmt.bytes(x.bytes_sent)} / ${fmt.bytes(x.bytes_rcvd)}`],
     ['Total', fmt.bytes(x.bytes)],
     ['Actual Throughput', fmt.bps(x.throughput_bps)],
