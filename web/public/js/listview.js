@@ -8,7 +8,7 @@ import { debounce, poll } from './poller.js';
 import { pagedTable } from './table.js';
 
 // filters: [{name, label, placeholder, options: [values] (a select) }]
-export function listView(main, ctx, { title, route, endpoint, itemsKey, defaultSort, filters = [], columns, rowKey, rowHref, searchLabel }) {
+export function listView(main, ctx, { title, route, endpoint, itemsKey, defaultSort, filters = [], columns, rowKey, rowHref, rowClass, searchLabel }) {
   const q = ctx.query;
   const state = {
     offset: Number(q.get('offset')) || 0,
@@ -19,7 +19,7 @@ export function listView(main, ctx, { title, route, endpoint, itemsKey, defaultS
     filters: Object.fromEntries(filters.map((f) => [f.name, q.get(f.name) || ''])),
   };
 
-  const table = pagedTable({ caption: title, columns, state, onChange: changed, rowKey, rowHref });
+  const table = pagedTable({ caption: title, columns, state, onChange: changed, rowKey, rowHref, rowClass });
   let poller = null;
 
   function changed() {

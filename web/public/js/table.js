@@ -8,8 +8,9 @@ export const PAGE_SIZES = [10, 25, 50, 100];
 
 // columns: [{label, sort: 'api sort field' (optional), cell: item => node|string, numeric}]
 // state: {offset, limit, sort, order}, changed in place; onChange() after a change.
-// rowKey(item) keeps focus on the same row across refreshes; rowHref(item) opens it.
-export function pagedTable({ caption, columns, state, onChange, rowKey, rowHref }) {
+// rowKey(item) keeps focus on the same row across refreshes; rowHref(item) opens it;
+// rowClass(item) styles it.
+export function pagedTable({ caption, columns, state, onChange, rowKey, rowHref, rowClass }) {
   const headRow = h('tr');
   const tbody = h('tbody');
   const info = h('span', { class: 'page-info', 'aria-live': 'polite' });
@@ -75,7 +76,7 @@ export function pagedTable({ caption, columns, state, onChange, rowKey, rowHref 
     const focused = document.activeElement;
     const focusedKey = focused && tbody.contains(focused) && focused.dataset.key;
     const rows = items.map((item) => {
-      const tr = h('tr', { 'data-key': rowKey ? rowKey(item) : null },
+      const tr = h('tr', { 'data-key': rowKey ? rowKey(item) : null, class: rowClass ? rowClass(item) : null },
         columns.map((c) => h('td', { class: c.numeric ? 'num' : null }, c.cell(item))));
       if (rowHref) {
         tr.tabIndex = 0;

@@ -24,5 +24,6 @@ export function render(main, ctx) {
     columns: FLOW_COLUMNS,
     rowKey: (f) => String(f.id),
     rowHref: (f) => flowHref(f.id),
+    rowClass: (f) => (f.active === false ? 'ended' : null),  // kept a while after it ended
   });
 }

@@ -42,12 +42,27 @@ export function render(main, ctx) {
     .force('collide', window.d3.forceCollide(14))
     .on('tick', draw);
 
+  // Zooms to the nodes (a few nodes fill the picture, many fit in it), but
+  // never so close that the labels grow past twice their size.
+  function fit() {
+    if (nodes.size === 0) return;
+    const xs = [...nodes.values()].map((n) => n.x);
+    const ys = [...nodes.values()].map((n) => n.y);
+    const pad = 90;
+    const width = Math.max(Math.max(...xs) - Math.min(...xs) + 2 * pad, WIDTH / 2);
+    const height = Math.max(Math.max(...ys) - Math.min(...ys) + 2 * pad, HEIGHT / 2);
+    const cx = (Math.max(...xs) + Math.min(...xs)) / 2;
+    const cy = (Math.max(...ys) + Math.min(...ys)) / 2;
+    picture.setAttribute('viewBox', `${(cx - width / 2).toFixed(0)} ${(cy - height / 2).toFixed(0)} ${width.toFixed(0)} ${height.toFixed(0)}`);
+  }
+
   function draw() {
     for (const n of nodes.values()) {
       n.x = Math.max(12, Math.min(WIDTH - 12, n.x));
       n.y = Math.max(12, Math.min(HEIGHT - 12, n.y));
       n.el.setAttribute('transform', `translate(${n.x.toFixed(1)},${n.y.toFixed(1)})`);
     }
+    fit();
     for (const l of links) {
       l.el.setAttribute('x1', l.source.x.toFixed(1));
       l.el.setAttribute('y1', l.source.y.toFixed(1));
