@@ -186,6 +186,24 @@ await runSteps([
     await page.waitForTimeout(1500);  // let the layout settle for the picture
     await screenshot('graph');
   }],
+  ['live updates: a request every 2 s, none while paused, one at once on resume', async () => {
+    await page.click('nav a[data-nav=flows]');
+    await page.waitForSelector('table.data tbody tr');
+    const asked = [];
+    const count = (r) => { if (r.url().includes('/api/v1/flows?')) asked.push(Date.now()); };
+    page.on('request', count);
+    await page.waitForTimeout(4500);
+    assert.ok(asked.length >= 2 && asked.length <= 3, `${asked.length} requests in 4.5 s`);
+    await page.click('button.pause');
+    assert.equal(await text('.live-state'), 'paused');
+    asked.length = 0;
+    await page.waitForTimeout(4500);
+    assert.equal(asked.length, 0, 'requests while paused');
+    await page.click('button.pause');
+    await page.waitForTimeout(500);
+    assert.equal(asked.length, 1, 'one request on resume');
+    page.off('request', count);
+  }],
   ['logout ends the session', async () => {
     await page.click('button.logout');
     await page.waitForSelector('#login-password');
