@@ -3,7 +3,11 @@
 // flows seen by probes on different hosts, print them (--json) and/or pass
 // them up to a collector above (--zmq-export). The web console (a later
 // issue) will show the same model.
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -63,6 +67,14 @@ std::string read_key_file(const std::string& path) {
   return key;
 }
 
+void make_data_dir(const std::string& dir) {
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    throw UserError(format("--data-dir %s: cannot create it: %s", dir.c_str(), strerror(errno)));
+  struct stat st {};
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw UserError(format("--data-dir %s: not a directory", dir.c_str()));
+}
+
 int run(ServerArgs& a) {
   collect::CollectorOptions& o = a.collector;
   if (a.quiet) o.stats_interval_s = 0;
@@ -82,6 +94,7 @@ int run(ServerArgs& a) {
     e.source_id = a.zmq_export_source_id;
     o.zmq_export = e;
   }
+  if (!o.data_dir.empty()) make_data_dir(o.data_dir);
   collect::Collector collector(o);
   if (!a.keep_root) {
     std::string note = drop_privileges(a.user);
@@ -109,6 +122,11 @@ std::function<int()> add_server_command(CLI::App& app) {
                 "several ZeroMQ endpoints joined by commas (one interface), netflow://[ADDR]:PORT, "
                 "ipfix://[ADDR]:PORT; repeat -i for separate interfaces")
       ->required();
+  s->add_option("--data-dir", a.collector.data_dir,
+                "Directory for what must survive a restart of the server (the ZeroMQ "
+                "senders' msg_ids, so that messages lost across it are counted); created "
+                "if missing; \"\" = keep nothing")
+      ->capture_default_str();
   s->add_option("--json", a.collector.json_path,
                 "Write merged flows as JSON lines to FILE ('-' = stdout)");
   s->add_option(

@@ -19,6 +19,7 @@ double monotonic_now() {
 
 Collector::Collector(CollectorOptions options) : options_(std::move(options)) {
   if (options_.inputs.empty()) throw UserError("server: no input (-i tcp://HOST:PORT ...)");
+  options_.input.state_dir = options_.data_dir;
   for (const std::string& spec : options_.inputs) {
     Interface i;
     i.input = open_input(spec, options_.input);

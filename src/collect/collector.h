@@ -24,6 +24,10 @@ struct CollectorOptions {
   std::optional<ZmqExportOptions> zmq_export;  // re-export upward
   double stats_interval_s = 5;                 // 0 = no periodic line
   double duration_s = 0;                       // 0 = until stopped
+  // The server's data directory: what must survive a restart of the server
+  // (the ZeroMQ senders' msg_ids, so that losses across it are counted).
+  // "" = nothing kept.
+  std::string data_dir;
 };
 
 class Collector {

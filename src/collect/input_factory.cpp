@@ -10,6 +10,7 @@ std::unique_ptr<FlowInput> open_input(const std::string& spec, const InputOption
   if (ZmqInput::handles(spec)) {
     ZmqInputOptions zmq;
     zmq.curve_secret_key = options.curve_secret_key;
+    zmq.state_dir = options.state_dir;
     return std::make_unique<ZmqInput>(spec, zmq);
   }
   if (is_netflow_url(spec)) return open_netflow_input(spec);

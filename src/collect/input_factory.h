@@ -14,6 +14,7 @@ namespace vedetta::collect {
 
 struct InputOptions {
   std::string curve_secret_key;  // ZeroMQ CURVE server secret key, Z85 ("" = no CURVE)
+  std::string state_dir;  // ZeroMQ msg_ids remembered across restarts ("" = not)
 };
 
 // Throws UserError naming the spec and what is wrong with it.
