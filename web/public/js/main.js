@@ -73,6 +73,7 @@ function route() {
     else a.removeAttribute('aria-current');
   }
   main.replaceChildren();
+  document.title = navName ? `${navName[0].toUpperCase()}${navName.slice(1)} · vedetta` : 'vedetta';
   const stop = page.render(main, { params, query, session, showError, loggedIn });
   stopPage = typeof stop === 'function' ? stop : () => {};
 }
