@@ -112,7 +112,9 @@ void Collector::run() {
     }
     if (options_.duration_s > 0 && now - started >= options_.duration_s) break;
   }
-  // What is still pending on the sockets, then every flow still held.
+  // What is still pending on the sockets (and a local probe's last flows),
+  // then every flow still held.
+  for (Interface& i : interfaces_) i.input->finish();
   for (Interface& i : interfaces_) i.input->read_ready(*i.model);
   for (Interface& i : interfaces_) i.model->flush_all();
   tick_observer();

@@ -57,6 +57,8 @@ class FlowInput {
   // Reads everything ready now (never blocks) and hands it to `handler`.
   virtual void read_ready(RecordHandler& handler) = 0;
   virtual InputStats stats() const = 0;
+  // The server stops: stop producing, keep what is left for a last read_ready().
+  virtual void finish() {}
   // Per-source detail for the report (losses per source id...), one line each.
   virtual std::vector<std::string> source_lines() const { return {}; }
 };

@@ -67,6 +67,18 @@ LocalProbeInput::~LocalProbeInput() {
   if (event_fd_ >= 0) close(event_fd_);
 }
 
+void LocalProbeInput::finish() {
+  probe_->stop();
+  if (!thread_.joinable()) return;
+  // The last flows may not fit the queue: take them as they come.
+  {
+    std::unique_lock lock(mutex_);
+    finishing_ = true;
+  }
+  space_.notify_all();
+  thread_.join();
+}
+
 std::string LocalProbeInput::kind() const {
   return probe_->replaying_files() ? "file" : "capture";
 }
@@ -88,12 +100,14 @@ void LocalProbeInput::push(wire::FlowRecord&& record) {
   bool was_empty = false;
   {
     std::unique_lock lock(mutex_);
-    if (queue_.size() >= options_.queue_records) {
+    if (queue_.size() >= options_.queue_records && !finishing_) {
       if (!probe_->replaying_files()) {
         ++stats_.live_queue_full;
         return;
       }
-      space_.wait(lock, [this] { return stopping_ || queue_.size() < options_.queue_records; });
+      space_.wait(lock, [this] {
+        return stopping_ || finishing_ || queue_.size() < options_.queue_records;
+      });
       if (stopping_) return;
     }
     was_empty = queue_.empty();

@@ -45,6 +45,7 @@ class LocalProbeInput : public FlowInput {
   void poll_items(std::vector<zmq_pollitem_t>& items) override;
   void read_ready(RecordHandler& handler) override;
   InputStats stats() const override;
+  void finish() override;  // stops the probe, which exports its flows (shutdown), and waits
   std::vector<std::string> source_lines() const override;
 
  private:
@@ -64,6 +65,7 @@ class LocalProbeInput : public FlowInput {
   std::condition_variable space_;
   std::deque<wire::FlowRecord> queue_;
   bool stopping_ = false;
+  bool finishing_ = false;  // finish(): the queue takes the probe's last flows unbounded
   bool probe_done_ = false;
   InputStats stats_;
   std::string final_report_;
