@@ -24,6 +24,7 @@ constexpr uint64_t kRescanOnMissNs = 250'000'000ULL;
 // Interfaces and addresses come and go (a container starts). The kernel
 // announces it: the map is read again, at most this often.
 constexpr uint64_t kReadInterfacesAtMostNs = 250'000'000ULL;
+constexpr uint64_t kCheckAnnouncementsEveryNs = 100'000'000ULL;  // a recv() each time
 // Where the announcements do not cover the peers' namespaces (the socket
 // was not opened as root), an interface not in the map is looked for again
 // after a second, an address no namespace behind the interface has (a
@@ -112,7 +113,10 @@ void FlowAttribution::drain() {
   } else if (source_ == Source::kPoll && now >= last_scan_ns_ + kScanEveryNs) {
     scan(now);
   }
-  if (interface_changes_ && interface_changes_->changed()) interfaces_changed_ = true;
+  if (interface_changes_ && now >= changes_checked_ns_ + kCheckAnnouncementsEveryNs) {
+    changes_checked_ns_ = now;
+    if (interface_changes_->changed()) interfaces_changed_ = true;
+  }
   // The rings are read one after the other: a process's last socket
   // events may come after its exit, and must be watched first.
   for (size_t i = 0; i < exits_.size(); ++i) resources_.on_exit(exit_pids_[i], exits_[i]);

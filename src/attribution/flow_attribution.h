@@ -116,6 +116,7 @@ class FlowAttribution {
   std::unique_ptr<RouteChanges> interface_changes_;
   bool interfaces_changed_ = false;
   uint64_t interfaces_read_ns_ = 0;
+  uint64_t changes_checked_ns_ = 0;
   ResourceSampler resources_;
   uint64_t last_sample_us_ = 0;
   std::vector<ExitTotals> exits_;      // applied after the socket events of the same drain
