@@ -138,11 +138,13 @@ void FlowAttribution::read_interfaces(uint64_t now_ns) {
 
 uint32_t FlowAttribution::end_namespace(uint32_t ifindex, const IpAddress& address) {
   if (!ifindex || !interface_changes_) return 0;
-  uint64_t now = event_clock_now_ns();
-  if (interfaces_changed_ && now >= interfaces_read_ns_ + kReadInterfacesAtMostNs)
-    read_interfaces(now);
+  if (interfaces_changed_) {
+    uint64_t now = event_clock_now_ns();
+    if (now >= interfaces_read_ns_ + kReadInterfacesAtMostNs) read_interfaces(now);
+  }
   if (uint32_t ns = interfaces_.owner(ifindex, address)) return ns;
   if (interface_changes_->all_namespaces() && !interfaces_changed_) return 0;
+  uint64_t now = event_clock_now_ns();
   uint64_t wait = interfaces_.knows(ifindex) ? kReadInterfacesOnMissNs : kReadInterfacesOnNewNs;
   if (now < interfaces_read_ns_ + wait) return 0;
   read_interfaces(now);
