@@ -70,7 +70,8 @@ FlowAttribution::FlowAttribution(Source source, DelayAccounting delayacct, Names
   }
   // Before the privilege drop: other namespaces' addresses need
   // CAP_NET_ADMIN, their announcements CAP_NET_BROADCAST.
-  if (scope_ == NamespaceScope::kAll && own_netns_) {
+  // Agent mode's flows come from system calls: no interface to map.
+  if (scope_ == NamespaceScope::kAll && own_netns_ && source_ != Source::kFed) {
     interface_changes_ = std::make_unique<RouteChanges>();
     interface_changes_->changed();
     read_interfaces(event_clock_now_ns());

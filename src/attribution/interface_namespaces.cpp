@@ -6,8 +6,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
+#include "attribution/netlink_dump.h"
 #include "common/user_error.h"
 
 namespace vedetta {
@@ -83,6 +86,7 @@ NamespaceFacts read_namespace_facts(uint32_t own_netns, std::vector<std::string>
   if (previous) reuse_namespace_ids(*previous, f);
   if (f.netns_by_id.size() < wanted.size())
     match_namespace_ids(rt, own_netns, wanted, proc_root, named_dir, f.netns_by_id);
+  bool denied = false;  // after the privilege drop: every other namespace alike
   for (int32_t id : wanted) {
     auto it = f.netns_by_id.find(id);
     if (it == f.netns_by_id.end()) {
@@ -91,15 +95,25 @@ NamespaceFacts read_namespace_facts(uint32_t own_netns, std::vector<std::string>
                                 "looked up in every namespace", id, named_dir.c_str()));
       continue;
     }
+    if (denied) continue;
     try {
       std::vector<AddressInfo> got = rt.addresses(id);
       auto& list = f.addresses[it->second];  // created even when empty: read, not unknown
       for (const AddressInfo& a : got) list.push_back(a.address);
-    } catch (const UserError& e) {
-      warnings.push_back(format("cannot read the addresses of network namespace net:[%u] (%s; "
-                                "--keep-root keeps them readable): its flows' ends are matched "
-                                "with the addresses read before, if any, else looked up in every "
-                                "namespace", it->second, e.what()));
+    } catch (const NetlinkError& e) {
+      denied = e.code == EACCES || e.code == EPERM;
+      if (denied)
+        warnings.push_back(format("cannot read again the addresses of the network namespaces "
+                                  "behind the capture interfaces (%s: that needs CAP_NET_ADMIN, "
+                                  "which the probe gives up after start; --keep-root keeps it): "
+                                  "the addresses read at start are kept, and the ends of a "
+                                  "namespace that appears later are looked up in every namespace",
+                                  strerror(e.code)));
+      else
+        warnings.push_back(format("cannot read the addresses of network namespace net:[%u] "
+                                  "(%s): its flows' ends are matched with the addresses read "
+                                  "before, if any, else looked up in every namespace",
+                                  it->second, e.what()));
     }
   }
   return f;

@@ -17,8 +17,8 @@ bool walk_netlink_messages(std::span<const uint8_t> buffer, const char* what,
     nlmsghdr h;
     std::memcpy(&h, buffer.data() + at, sizeof h);
     if (h.nlmsg_len < sizeof(nlmsghdr) || h.nlmsg_len > buffer.size() - at)
-      throw UserError(format("%s: malformed netlink answer (a message of %u bytes at offset %zu "
-                             "of %zu)", what, h.nlmsg_len, at, buffer.size()));
+      throw NetlinkError(format("%s: malformed netlink answer (a message of %u bytes at offset "
+                                "%zu of %zu)", what, h.nlmsg_len, at, buffer.size()), 0);
     const auto* msg = reinterpret_cast<const nlmsghdr*>(buffer.data() + at);
     if (h.nlmsg_type == NLMSG_DONE || h.nlmsg_type == NLMSG_ERROR) {
       // Both carry an error code first: a dump that failed part-way ends
@@ -26,7 +26,7 @@ bool walk_netlink_messages(std::span<const uint8_t> buffer, const char* what,
       int error = 0;
       if (h.nlmsg_len >= NLMSG_LENGTH(sizeof(int)))
         std::memcpy(&error, buffer.data() + at + NLMSG_HDRLEN, sizeof error);
-      if (error < 0) throw UserError(format("%s: %s", what, strerror(-error)));
+      if (error < 0) throw NetlinkError(format("%s: %s", what, strerror(-error)), -error);
       return true;
     }
     if (h.nlmsg_type >= NLMSG_MIN_TYPE) on_message(*msg);
@@ -49,10 +49,10 @@ void read_netlink_answer(int fd, const char* what, const NetlinkMessageHandler& 
     ssize_t n = recvmsg(fd, &m, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw UserError(format("%s: %s", what, strerror(errno)));
+      throw NetlinkError(format("%s: %s", what, strerror(errno)), errno);
     }
     if (m.msg_flags & MSG_TRUNC)
-      throw UserError(format("%s: an answer larger than %zu bytes", what, buffer.size()));
+      throw NetlinkError(format("%s: an answer larger than %zu bytes", what, buffer.size()), 0);
     std::span<const uint8_t> got(buffer.data(), static_cast<size_t>(n));
     if (walk_netlink_messages(got, what, on_message) || single || n == 0) return;
   }
@@ -62,7 +62,7 @@ void send_netlink_request(int fd, const void* request, size_t length, const char
   sockaddr_nl kernel{};
   kernel.nl_family = AF_NETLINK;
   if (sendto(fd, request, length, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0)
-    throw UserError(format("%s: %s", what, strerror(errno)));
+    throw NetlinkError(format("%s: %s", what, strerror(errno)), errno);
 }
 
 }  // namespace vedetta

@@ -185,28 +185,31 @@ TEST(NetlinkWalk, MessagesUntilDone) {
   EXPECT_TRUE(walk_netlink_messages(ack, "test request", [](const nlmsghdr&) {}));
 }
 
-void expect_error(std::vector<uint8_t> b, const std::string& contains) {
+// The error names the request and the reason, and carries the errno (0 for
+// a malformed answer), which tells a permission problem from others.
+void expect_error(std::vector<uint8_t> b, const std::string& contains, int code) {
   try {
     walk_netlink_messages(b, "address dump of net:[7]", [](const nlmsghdr&) {});
     ADD_FAILURE() << "no error for a buffer that should say: " << contains;
-  } catch (const UserError& e) {
+  } catch (const NetlinkError& e) {
     std::string what = e.what();
     EXPECT_NE(what.find("address dump of net:[7]"), std::string::npos) << what;
     EXPECT_NE(what.find(contains), std::string::npos) << what;
+    EXPECT_EQ(e.code, code) << what;
   }
 }
 
 TEST(NetlinkWalk, ErrorsNameTheRequestAndTheReason) {
-  expect_error(joined({code(NLMSG_ERROR, -EACCES)}), strerror(EACCES));
+  expect_error(joined({code(NLMSG_ERROR, -EACCES)}), strerror(EACCES), EACCES);
   // A dump that fails after its start ends with the code in NLMSG_DONE.
-  expect_error(joined({link(1, "lo"), code(NLMSG_DONE, -EPERM)}), strerror(EPERM));
+  expect_error(joined({link(1, "lo"), code(NLMSG_DONE, -EPERM)}), strerror(EPERM), EPERM);
   std::vector<uint8_t> cut = joined({link(1, "lo")});
   cut.resize(cut.size() - 4);  // the message says more bytes than came
-  expect_error(cut, "malformed netlink answer");
+  expect_error(cut, "malformed netlink answer", 0);
   std::vector<uint8_t> tiny = joined({link(1, "lo")});
   tiny[0] = 4;  // a length shorter than the header itself
   tiny[1] = tiny[2] = tiny[3] = 0;
-  expect_error(tiny, "malformed netlink answer");
+  expect_error(tiny, "malformed netlink answer", 0);
 }
 
 // The probe's namespace (100) with lo, eth0, a veth `vdt0` whose peer is in

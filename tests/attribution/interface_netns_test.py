@@ -9,11 +9,13 @@ same tuples, made before vgt's, so that a lookup in every namespace would
 find the clash namespace's processes first.
 
 Cases: UDP from a client in the root namespace to a server in vgt; TCP from
-a client in vgt to a server in the root namespace, IPv4 and IPv6. Two
-probes watch: `-i vgt0` (which drops its privileges after start) and
-`-i any` (Linux cooked v2 headers give each packet's interface; started
-before the namespaces exist, with --keep-root, so it reads the interfaces
-again when vgt0 appears).
+a client in vgt to a server in the root namespace, IPv4 and IPv6; TCP
+between namespaces A and B joined by a bridge in the root namespace
+(tests/live's Topology: a container host's docker0), whose addresses the
+clash namespace has too. Probes: `-i vgt0` (which drops its privileges
+after start), `-i BRIDGE`, and `-i any` (Linux cooked v2 headers give each
+packet's interface: vgt0, or a bridge port; started before the namespaces
+exist, with --keep-root, so it reads the interfaces again when they appear).
 
   interface_netns_test.py VEDETTA      (root, BPF, ip netns)
 Exit 0 = pass, 1 = fail, 77 = skipped (prerequisite missing; a failure
@@ -30,9 +32,17 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "live"))
 import ground_truth_test as gt  # noqa: E402  (the veth into vgt, its agents)
+import live_test  # noqa: E402  (Topology: two namespaces behind a bridge)
 from live_support import Checks, running, stop_probe  # noqa: E402
 
 CLASH = "vgt-clash"
+
+
+def add_clash_addresses(*addresses):
+    for a in addresses:
+        v6 = ":" in a
+        gt.sh("ip", "netns", "exec", CLASH, "ip", *(("-6",) if v6 else ()), "addr", "add",
+              f"{a}/{128 if v6 else 32}", "dev", "lo", *(("nodad",) if v6 else ()))
 
 
 def setup_clash():
@@ -40,11 +50,8 @@ def setup_clash():
     its processes can make sockets with the same tuples as the test's."""
     gt.sh("ip", "netns", "del", CLASH, check=False)
     gt.sh("ip", "netns", "add", CLASH)
-    for cmd in (("link", "set", "lo", "up"), ("addr", "add", f"{gt.ROOT4}/32", "dev", "lo"),
-                ("addr", "add", f"{gt.NS4}/32", "dev", "lo"),
-                ("-6", "addr", "add", f"{gt.ROOT6}/128", "dev", "lo", "nodad"),
-                ("-6", "addr", "add", f"{gt.NS6}/128", "dev", "lo", "nodad")):
-        gt.sh("ip", "netns", "exec", CLASH, "ip", *cmd)
+    gt.sh("ip", "netns", "exec", CLASH, "ip", "link", "set", "lo", "up")
+    add_clash_addresses(gt.ROOT4, gt.NS4, gt.ROOT6, gt.NS6)
 
 
 def start_probe(vedetta, iface, out, *extra):
@@ -72,16 +79,17 @@ def udp_root_to_vgt():
                      "UDP root client -> vgt server") | {"clash": (twin.pid, clash_srv.pid)}
 
 
-def tcp_vgt_to_root(server, client, label):
-    """Client in vgt, server in the root namespace; the clash namespace's
-    client (whose socket events come first) and server use the same tuple."""
-    srv = gt.Agent("tcp_server", server, 1)
+def tcp_twins(server, client, label, server_ns=None, client_ns=gt.NS):
+    """A client in `client_ns` and a server in `server_ns` (None: the root
+    namespace); the clash namespace's server and client (whose namespace
+    the probes saw first) use the same tuple."""
+    srv = gt.Agent("tcp_server", server, 1, ns=server_ns)
     port = srv.read()["port"]
     clash_srv = gt.Agent("tcp_server", server, 1, port, ns=CLASH)
     clash_srv.read()
     # The twin needs the client's port: it connects right after the client
     # did, while the client holds its connection open.
-    cli = gt.Agent("tcp_client", server, port, 1.5, ns=gt.NS)
+    cli = gt.Agent("tcp_client", server, port, 1.5, ns=client_ns)
     cport = cli.read()["local_port"]
     twin = gt.Agent("tcp_client", server, port, 0, cport, 0, client, ns=CLASH)
     twin.read()
@@ -90,7 +98,12 @@ def tcp_vgt_to_root(server, client, label):
     srv.wait()
     clash_srv.wait()
     return gt.expect(6, cport, port, cli.pid, gt.PYTHON, srv.pid, gt.PYTHON,
-                     f"TCP {label} vgt client -> root server") | {"clash": (twin.pid, clash_srv.pid)}
+                     f"TCP {label}") | {"clash": (twin.pid, clash_srv.pid)}
+
+
+class Ctx:  # what live_test.Topology wants of its caller
+    def __init__(self):
+        self.topologies = []
 
 
 def check_probe(ck, name, flows, expected):
@@ -128,9 +141,11 @@ def main():
     ck = Checks()
     tmp = tempfile.mkdtemp(prefix="vedetta-ifns-")
     os.chmod(tmp, 0o755)  # the -i vgt0 probe writes as nobody
-    outs = {"-i vgt0": os.path.join(tmp, "veth.json"), "-i any": os.path.join(tmp, "any.json")}
+    outs = {"-i vgt0": os.path.join(tmp, "veth.json"), "-i any": os.path.join(tmp, "any.json"),
+            "-i BRIDGE": os.path.join(tmp, "bridge.json")}
     probes = {}
     errs = {}
+    ctx = Ctx()
     try:
         # Before the namespaces: it must notice vgt0 when its packets come.
         probes["-i any"] = start_probe(vedetta, "any", outs["-i any"], "--keep-root")
@@ -144,8 +159,22 @@ def main():
         for name, p in probes.items():
             if not running(p, ck):
                 return 1
-        expected = [udp_root_to_vgt(), tcp_vgt_to_root(gt.ROOT4, gt.NS4, "IPv4"),
-                    tcp_vgt_to_root(gt.ROOT6, gt.NS6, "IPv6")]
+        veth = [udp_root_to_vgt(),
+                tcp_twins(gt.ROOT4, gt.NS4, "IPv4 vgt client -> root server"),
+                tcp_twins(gt.ROOT6, gt.NS6, "IPv6 vgt client -> root server")]
+        # After the clash namespace's first sockets: the -i any probe saw it first.
+        live_test.remove_leftovers()
+        try:
+            topo = live_test.Topology(ctx, "i").setup()
+        except live_test.Skip as e:
+            gt.skip(str(e))
+        add_clash_addresses(topo.addr_a, topo.addr_b)
+        probes["-i BRIDGE"] = start_probe(vedetta, topo.bridge, outs["-i BRIDGE"])
+        time.sleep(2)
+        if not running(probes["-i BRIDGE"], ck):
+            return 1
+        bridged = [tcp_twins(topo.addr_b, topo.addr_a, "A client -> B server across the bridge",
+                             server_ns=topo.ns_b, client_ns=topo.ns_a)]
         time.sleep(1)
     finally:
         gt.Agent.kill_all()
@@ -153,12 +182,14 @@ def main():
             errs[name] = stop_probe(p)
         gt.teardown_namespace()
         gt.sh("ip", "netns", "del", CLASH, check=False)
+        left = [x for t in ctx.topologies for x in t.teardown()]
     for name, err in errs.items():
         print(f"--- {name} stderr:\n{err.strip()[-1500:]}", flush=True)
-    for name, path in outs.items():
-        check_probe(ck, name, read_flows(path), expected)
-    left = [n for n in (gt.NS, CLASH) if os.path.exists(f"/run/netns/{n}")]
-    ck(not left, f"namespaces removed ({left})")
+    check_probe(ck, "-i vgt0", read_flows(outs["-i vgt0"]), veth)
+    check_probe(ck, "-i any", read_flows(outs["-i any"]), veth + bridged)
+    check_probe(ck, "-i BRIDGE", read_flows(outs["-i BRIDGE"]), bridged)
+    left += [n for n in (gt.NS, CLASH) if os.path.exists(f"/run/netns/{n}")]
+    ck(not left, f"namespaces and links removed ({left})")
     shutil.rmtree(tmp, ignore_errors=True)
     total = len(ck.failures)
     print(f"{'PASS' if not total else 'FAIL'}: {total} failed checks", flush=True)
