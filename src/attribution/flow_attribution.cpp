@@ -165,6 +165,7 @@ FlowProcesses FlowAttribution::lookup(const Flow& flow, uint32_t ifindex) {
   // 0 (not known): every namespace the scope allows.
   const uint32_t client_ns = end_namespace(ifindex, c.addr);
   const uint32_t server_ns = end_namespace(ifindex, s.addr);
+  stats_.ends_by_interface += (client_ns != 0) + (server_ns != 0);
   // The flow's first packet on the events' clock: picks, among sockets that
   // had this tuple one after the other, the one alive then.
   int64_t start = static_cast<int64_t>(flow.first_us) * 1000 - epoch_offset_ns_;

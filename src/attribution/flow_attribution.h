@@ -44,6 +44,9 @@ struct AttributionStats {
                                        // of successful calls, close entries)
   uint64_t process_events = 0;    // eBPF fork/exec/exit events received
   uint64_t scans = 0;             // socket scans (1 with eBPF: the seeding at start)
+  // Flow ends looked up in the one namespace their capture interface gives
+  // (the others: in every namespace the scope allows).
+  uint64_t ends_by_interface = 0;
   // eBPF: events the kernel side kept to itself (lean mode): a process's
   // repeated send/receive on a socket and peer; enter events and closes of
   // files and pipes.

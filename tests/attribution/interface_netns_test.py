@@ -23,6 +23,7 @@ with CI=true).
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -185,6 +186,9 @@ def main():
         left = [x for t in ctx.topologies for x in t.teardown()]
     for name, err in errs.items():
         print(f"--- {name} stderr:\n{err.strip()[-1500:]}", flush=True)
+        m = re.search(r"(\d+) flow ends looked up in the namespace their capture interface", err)
+        ck(m and int(m.group(1)) >= 2, f"{name}: the exit report counts the ends the interface "
+           f"placed ({m.group(1) if m else 'no such line'})")
     check_probe(ck, "-i vgt0", read_flows(outs["-i vgt0"]), veth)
     check_probe(ck, "-i any", read_flows(outs["-i any"]), veth + bridged)
     check_probe(ck, "-i BRIDGE", read_flows(outs["-i BRIDGE"]), bridged)
