@@ -18,7 +18,8 @@ namespace {
 
 // Files that name a network namespace: `ip netns` names first (they exist
 // even with no process inside), then each process's.
-std::vector<std::string> namespace_files(const std::string& proc_root, const std::string& named_dir) {
+std::vector<std::string> namespace_files(const std::string& proc_root,
+                                         const std::string& named_dir) {
   std::vector<std::string> out;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(named_dir, ec)) out.push_back(e.path());
@@ -90,9 +91,12 @@ NamespaceFacts read_namespace_facts(uint32_t own_netns, std::vector<std::string>
   for (int32_t id : wanted) {
     auto it = f.netns_by_id.find(id);
     if (it == f.netns_by_id.end()) {
-      warnings.push_back(format("the network namespace with id %d (where a veth's peer is) has "
-                                "neither a process nor a name under %s: its flows' processes are "
-                                "looked up in every namespace", id, named_dir.c_str()));
+      warnings.push_back(
+          format("the network namespace with id %d (where a veth's peer is) matched no "
+                 "namespace file the probe could open (under %s, or /proc/PID/ns/net: after "
+                 "the privilege drop, only the probe user's processes'): its flows' ends are "
+                 "looked up in every namespace",
+                 id, named_dir.c_str()));
       continue;
     }
     if (denied) continue;
@@ -103,17 +107,19 @@ NamespaceFacts read_namespace_facts(uint32_t own_netns, std::vector<std::string>
     } catch (const NetlinkError& e) {
       denied = e.code == EACCES || e.code == EPERM;
       if (denied)
-        warnings.push_back(format("cannot read again the addresses of the network namespaces "
-                                  "behind the capture interfaces (%s: that needs CAP_NET_ADMIN, "
-                                  "which the probe gives up after start; --keep-root keeps it): "
-                                  "the addresses read at start are kept, and the ends of a "
-                                  "namespace that appears later are looked up in every namespace",
-                                  strerror(e.code)));
+        warnings.push_back(
+            format("cannot read again the addresses of the network namespaces "
+                   "behind the capture interfaces (%s: that needs CAP_NET_ADMIN, "
+                   "which the probe gives up after start; --keep-root keeps it): "
+                   "the addresses read at start are kept, and the ends of a "
+                   "namespace that appears later are looked up in every namespace",
+                   strerror(e.code)));
       else
-        warnings.push_back(format("cannot read the addresses of network namespace net:[%u] "
-                                  "(%s): its flows' ends are matched with the addresses read "
-                                  "before, if any, else looked up in every namespace",
-                                  it->second, e.what()));
+        warnings.push_back(
+            format("cannot read the addresses of network namespace net:[%u] "
+                   "(%s): its flows' ends are matched with the addresses read "
+                   "before, if any, else looked up in every namespace",
+                   it->second, e.what()));
     }
   }
   return f;
@@ -139,7 +145,8 @@ void InterfaceNamespaces::load(const NamespaceFacts& facts) {
     b.bridge = bridges.count(l.ifindex) ? l.ifindex : l.master;
     if (l.master && b.peer_netns) {
       auto& list = bridged_[l.master];
-      if (std::find(list.begin(), list.end(), b.peer_netns) == list.end()) list.push_back(b.peer_netns);
+      if (std::find(list.begin(), list.end(), b.peer_netns) == list.end())
+        list.push_back(b.peer_netns);
     }
   }
 }

@@ -21,10 +21,11 @@ namespace vedetta {
 // What the kernel says, gathered by read_namespace_facts(), turned into
 // the map by InterfaceNamespaces::load().
 struct NamespaceFacts {
-  uint32_t own_netns = 0;          // inode of the probe's namespace
-  std::vector<LinkInfo> links;     // the probe's namespace's links
+  uint32_t own_netns = 0;                             // inode of the probe's namespace
+  std::vector<LinkInfo> links;                        // the probe's namespace's links
   std::unordered_map<int32_t, uint32_t> netns_by_id;  // the own namespace's ids → inode
-  std::unordered_map<uint32_t, std::vector<IpAddress>> addresses;  // namespace inode → its addresses
+  std::unordered_map<uint32_t, std::vector<IpAddress>>
+      addresses;  // namespace inode → its addresses
 };
 
 // Reads the links and addresses of the own namespace (`own_netns`) and of
@@ -70,7 +71,8 @@ class InterfaceNamespaces {
   std::unordered_map<uint32_t, Behind> behind_;  // by ifindex
   // By bridge: the namespaces of its ports' peers.
   std::unordered_map<uint32_t, std::vector<uint32_t>> bridged_;
-  std::unordered_map<uint32_t, std::vector<IpAddress>> addresses_;  // namespace → addresses (sorted)
+  std::unordered_map<uint32_t, std::vector<IpAddress>>
+      addresses_;  // namespace → addresses (sorted)
   std::set<std::string> said_;
   std::vector<std::string> warnings_;
 };

@@ -18,7 +18,9 @@ bool walk_netlink_messages(std::span<const uint8_t> buffer, const char* what,
     std::memcpy(&h, buffer.data() + at, sizeof h);
     if (h.nlmsg_len < sizeof(nlmsghdr) || h.nlmsg_len > buffer.size() - at)
       throw NetlinkError(format("%s: malformed netlink answer (a message of %u bytes at offset "
-                                "%zu of %zu)", what, h.nlmsg_len, at, buffer.size()), 0);
+                                "%zu of %zu)",
+                                what, h.nlmsg_len, at, buffer.size()),
+                         0);
     const auto* msg = reinterpret_cast<const nlmsghdr*>(buffer.data() + at);
     if (h.nlmsg_type == NLMSG_DONE || h.nlmsg_type == NLMSG_ERROR) {
       // Both carry an error code first: a dump that failed part-way ends

@@ -90,9 +90,13 @@ std::optional<LinkInfo> parse_link_message(const nlmsghdr& h) {
   LinkInfo link;
   link.ifindex = static_cast<uint32_t>(fixed_header<ifinfomsg>(h).ifi_index);
   for_each_attribute(h, sizeof(ifinfomsg), [&](uint16_t type, const uint8_t* p, size_t n) {
-    if (type == IFLA_IFNAME) link.name.assign(reinterpret_cast<const char*>(p), strnlen(reinterpret_cast<const char*>(p), n));
-    else if (type == IFLA_MASTER) read_value(p, n, link.master);
-    else if (type == IFLA_LINK_NETNSID) read_value(p, n, link.peer_netnsid);
+    if (type == IFLA_IFNAME)
+      link.name.assign(reinterpret_cast<const char*>(p),
+                       strnlen(reinterpret_cast<const char*>(p), n));
+    else if (type == IFLA_MASTER)
+      read_value(p, n, link.master);
+    else if (type == IFLA_LINK_NETNSID)
+      read_value(p, n, link.peer_netnsid);
   });
   return link;
 }
@@ -107,8 +111,10 @@ std::optional<AddressInfo> parse_address_message(const nlmsghdr& h) {
   const uint8_t *local = nullptr, *address = nullptr;
   for_each_attribute(h, sizeof(ifaddrmsg), [&](uint16_t type, const uint8_t* p, size_t n) {
     if (n < size) return;
-    if (type == IFA_LOCAL) local = p;
-    else if (type == IFA_ADDRESS) address = p;
+    if (type == IFA_LOCAL)
+      local = p;
+    else if (type == IFA_ADDRESS)
+      address = p;
   });
   const uint8_t* own = local ? local : address;
   if (!own) return std::nullopt;

@@ -83,9 +83,7 @@ Message address(int family, int ifindex) {
   return Message(RTM_NEWADDR, m);
 }
 
-Message code(uint16_t type, int error) {
-  return Message(type, error);
-}
+Message code(uint16_t type, int error) { return Message(type, error); }
 
 IpAddress ip(const char* text) {
   IpAddress a;
@@ -174,9 +172,8 @@ std::vector<uint8_t> joined(std::initializer_list<Message> messages) {
 TEST(NetlinkWalk, MessagesUntilDone) {
   std::vector<uint8_t> b = joined({link(1, "lo"), link(2, "eth0"), code(NLMSG_DONE, 0)});
   std::vector<std::string> names;
-  EXPECT_TRUE(walk_netlink_messages(b, "test dump", [&](const nlmsghdr& h) {
-    names.push_back(parse_link_message(h)->name);
-  }));
+  EXPECT_TRUE(walk_netlink_messages(
+      b, "test dump", [&](const nlmsghdr& h) { names.push_back(parse_link_message(h)->name); }));
   EXPECT_EQ(names, (std::vector<std::string>{"lo", "eth0"}));
 
   std::vector<uint8_t> part = joined({link(1, "lo")});
@@ -298,8 +295,7 @@ TEST(InterfaceNamespacesKernel, OwnNamespaceLinksAndAddresses) {
   ASSERT_NE(it, f.links.end());
   EXPECT_EQ(it->name, "lo");
   EXPECT_EQ(it->peer_netnsid, kNoNetnsId);
-  for (const LinkInfo& l : f.links)
-    EXPECT_EQ(if_nametoindex(l.name.c_str()), l.ifindex) << l.name;
+  for (const LinkInfo& l : f.links) EXPECT_EQ(if_nametoindex(l.name.c_str()), l.ifindex) << l.name;
   // Every address getifaddrs sees is one of the own namespace's.
   ifaddrs* list = nullptr;
   ASSERT_EQ(getifaddrs(&list), 0);
