@@ -11,6 +11,7 @@
 #include "app/commands.h"
 #include "app/stop_signals.h"
 #include "app/privileges.h"
+#include "app/server_web.h"
 #include "collect/collector.h"
 #include "common/user_error.h"
 
@@ -32,6 +33,7 @@ struct ServerArgs {
   std::string user = "nobody";
   bool keep_root = false;
   bool quiet = false;
+  ConsoleArgs console;
 };
 
 constexpr const char* kServerFooter = R"(
@@ -83,14 +85,19 @@ int run(ServerArgs& a) {
     o.zmq_export = e;
   }
   collect::Collector collector(o);
+  // The console: port, TLS key and data directory while still root; users
+  // and serving after the drop.
+  auto console = open_console(a.console, unconnected_live_api(), a.keep_root ? "" : a.user);
   if (!a.keep_root) {
     std::string note = drop_privileges(a.user);
     if (!a.quiet) std::fprintf(stderr, "vedetta: server: %s\n", note.c_str());
   }
+  if (console) console->start();
   g_running = &collector;
   on_stop_signals(on_signal);
   collector.run();
   g_running = nullptr;
+  if (console) console->stop();
   std::fprintf(stderr, "%s", collector.report().c_str());
   return 0;
 }
@@ -149,6 +156,7 @@ std::function<int()> add_server_command(CLI::App& app) {
   s->add_option("-u,--user", a.user, "User to run as after opening the inputs")
       ->capture_default_str();
   s->add_flag("--keep-root", a.keep_root, "Keep root privileges (no drop)");
+  add_console_options(s, a.console);
   return [args]() { return run(*args); };
 }
 

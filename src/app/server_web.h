@@ -1,0 +1,33 @@
+#pragma once
+// The web console's part of `vedetta server`: its options, and the server
+// opened before the privilege drop and started after it.
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "live/live_api.h"
+#include "web/web_server.h"
+
+namespace vedetta {
+
+struct ConsoleArgs {
+  web::WebOptions web;
+  double session_hours = 12;
+};
+
+void add_console_options(CLI::App* command, ConsoleArgs& args);
+
+// The console, bound and with its data directory ready (handed to
+// `run_as_user` when the server is root and will become that user; "" to
+// keep it as it is), or nullptr with --http-port 0. Call start() after the
+// privilege drop.
+std::unique_ptr<web::WebServer> open_console(ConsoleArgs& args, live::LiveApi& api,
+                                             const std::string& run_as_user);
+
+// SEAM (issue 6): the live model behind the console's data routes. Until
+// src/live's LiveModel is wired into server_command.cpp, this one answers
+// every data route with 503 (the login, users and tokens work).
+live::LiveApi& unconnected_live_api();
+
+}  // namespace vedetta
