@@ -2,9 +2,11 @@
 
 #include <httplib.h>
 #include <openssl/err.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 
@@ -76,6 +78,12 @@ WebServer::WebServer(const WebOptions& options, live::LiveApi& api,
   http_->set_keep_alive_max_count(100);
   http_->set_payload_max_length(options_.max_body_bytes);
   http_->set_default_headers(kSecurityHeaders);
+  // httplib's default adds SO_REUSEPORT: a second server on the same port
+  // would then share its connections instead of failing to start.
+  http_->set_socket_options([](int fd) {
+    int yes = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   errno = 0;
   if (options_.port == 0) {
     port_ = http_->bind_to_any_port(options_.bind);
@@ -113,6 +121,9 @@ void WebServer::start() {
   thread_ = std::thread([this] {
     if (!http_->listen_after_bind()) options_.note("the web server stopped with an error");
   });
+  // httplib's stop() does nothing until the server runs: wait for that, or a
+  // stop() right after start() would leave the thread serving forever.
+  while (!http_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   options_.note("console at " + url());
 }
 
