@@ -5,7 +5,8 @@ The senders (vedetta_bench_zmq_replay) replay pre-serialized messages of 64
 flows with blocking sends, so the collector sets the pace and nothing is
 lost; the rate is counted from the server's own stats line (flows handed to
 the model), from the first message sent to the last flow counted. Also
-checks the loss accounting: lost messages must be 0.
+checks the loss accounting: lost messages must be 0. Then runs
+export_cost.py (the probe's CPU per exported flow), so one run gives both.
 
     bench/collector/ingest.py [--build DIR] [--messages N]
 
@@ -33,7 +34,8 @@ def run_case(build, fmt, senders, messages):
     port = free_port()
     server = subprocess.Popen(
         [os.path.join(build, "vedetta"), "server", "-i", f"tcp://127.0.0.1:{port}c",
-         "--stats-interval", "0.2", "--merge-wait", "0", "--keep-root"],
+         "--stats-interval", "0.2", "--merge-wait", "0", "--keep-root",
+         "--http-port", "0", "--data-dir", ""],
         stderr=subprocess.PIPE, text=True)
     counted = {"flows": 0, "lost": 0, "bad": 0}
     done = threading.Event()
@@ -78,6 +80,10 @@ def main():
             rate, c, total, elapsed = run_case(args.build, fmt, senders, args.messages)
             print(f"| {fmt} | {senders} | {c['flows']:,} of {total:,} | {elapsed:.2f} | "
                   f"{rate:,.0f} | {c['lost']} | {c['bad']} |", flush=True)
+    # The other half of the figures: what exporting costs the probe.
+    print()
+    return subprocess.call([sys.executable, os.path.join(os.path.dirname(__file__),
+                                                         "export_cost.py"), "--build", args.build])
 
 
 if __name__ == "__main__":

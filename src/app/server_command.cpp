@@ -1,9 +1,14 @@
 // `vedetta server`: collect flows from probes (ZeroMQ) and routers
 // (NetFlow/IPFIX) into one live model per input, merge the two ends of
 // flows seen by probes on different hosts, print them (--json) and/or pass
-// them up to a collector above (--zmq-export). The web console (a later
-// issue) will show the same model.
+// them up to a collector above (--zmq-export). With -i eth0, -i any or
+// -i trace.pcap a probe runs inside the server. The console's live model
+// (src/live) sees every interface's flows.
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -11,9 +16,11 @@
 #include "app/commands.h"
 #include "app/stop_signals.h"
 #include "app/privileges.h"
+#include "app/delay_accounting.h"
 #include "app/server_web.h"
 #include "collect/collector.h"
 #include "common/user_error.h"
+#include "live/live_model.h"
 
 namespace vedetta {
 namespace {
@@ -33,6 +40,7 @@ struct ServerArgs {
   std::string user = "nobody";
   bool keep_root = false;
   bool quiet = false;
+  live::LiveModelOptions live;
   ConsoleArgs console;
 };
 
@@ -44,13 +52,18 @@ EXAMPLES:
   vedetta server -i "tcp://127.0.0.1:5556c" --json -        # collector mode: probes connect (--zmq-probe-mode)
   vedetta server -i netflow://:2055 -i ipfix://:4739 --json -   # routers, softflowd, nProbe
   vedetta server -i "tcp://*:5556c" --zmq-export "tcp://127.0.0.1:5557"  # a level of a hierarchy
+  vedetta server -i eth0                                   # a probe inside the server
+  vedetta server -i trace.pcap                             # replay a capture for the console
 
 Flows seen by probes on both hosts of a conversation (the same tuple at
 overlapping times) are merged into one, with the client process from one and
 the server process from the other; the counters are one probe's, never summed.
 A finished flow is printed --merge-wait seconds after its last record. Inputs
-without an address bind 127.0.0.1. After opening its inputs the server runs
-as --user (default nobody) with no capabilities.)";
+without an address bind 127.0.0.1. An interface or a capture file as -i runs
+the probe inside the server (process attribution as `vedetta probe` does it;
+active flows exported every second). After opening its inputs the server
+runs as --user (default nobody) with no capabilities (those polling
+attribution needs when eBPF is not available).)";
 
 std::string read_key_file(const std::string& path) {
   std::ifstream in(path);
@@ -84,12 +97,22 @@ int run(ServerArgs& a) {
     e.source_id = a.zmq_export_source_id;
     o.zmq_export = e;
   }
+  // One data directory: the collector's msg_ids, the console's users.
+  a.console.web.data_dir = o.data_dir;
+  if (!o.data_dir.empty()) web::prepare_data_dir(o.data_dir, std::nullopt);
+  // A local probe (-i eth0) attributes flows as `vedetta probe` does by default.
+  o.input.local_probe.probe.attribution = ProbeOptions::Attribution::kAuto;
+  o.input.local_probe.probe.delayacct = current_delay_accounting();
+  // --- the console's live model (issue 6) ---
+  live::LiveModel model(a.live);
+  o.observer = &model;
   collect::Collector collector(o);
-  // The console: port, TLS key and data directory while still root; users
-  // and serving after the drop.
-  auto console = open_console(a.console, unconnected_live_api(), a.keep_root ? "" : a.user);
+  // The web console answering from `model`: port, TLS key and data
+  // directory while still root; users and serving after the drop.
+  auto console = open_console(a.console, model, a.keep_root ? "" : a.user);
+  // --- end of the console ---
   if (!a.keep_root) {
-    std::string note = drop_privileges(a.user);
+    std::string note = drop_privileges(a.user, collector.capabilities_needed());
     if (!a.quiet) std::fprintf(stderr, "vedetta: server: %s\n", note.c_str());
   }
   if (console) console->start();
@@ -114,8 +137,16 @@ std::function<int()> add_server_command(CLI::App& app) {
   s->add_option("-i,--interface", a.collector.inputs,
                 "Input: tcp://HOST:PORT (probe binds), tcp://*:PORTc (probes connect), "
                 "several ZeroMQ endpoints joined by commas (one interface), netflow://[ADDR]:PORT, "
-                "ipfix://[ADDR]:PORT; repeat -i for separate interfaces")
+                "ipfix://[ADDR]:PORT, or an interface (eth0, any) or capture file for a probe "
+                "inside the server; repeat -i for separate interfaces")
       ->required();
+  a.collector.data_dir = "/var/lib/vedetta";
+  s->add_option("--data-dir", a.collector.data_dir,
+                "Directory for what must survive a restart of the server: the console's users, "
+                "sessions and API tokens, the ZeroMQ senders' msg_ids (so that messages lost "
+                "across it are counted); created 0700 and owned by --user; \"\" = keep nothing "
+                "(with --http-port 0)")
+      ->capture_default_str();
   s->add_option("--json", a.collector.json_path,
                 "Write merged flows as JSON lines to FILE ('-' = stdout)");
   s->add_option(
@@ -149,6 +180,11 @@ std::function<int()> add_server_command(CLI::App& app) {
       ->capture_default_str();
   s->add_option("--stats-interval", a.collector.stats_interval_s, "Seconds between stats lines")
       ->check(CLI::Range(0.1, 86400.0))
+      ->capture_default_str();
+  s->add_option("--top-series", a.live.series.top,
+                "Entries of each kind (application, host, process) with 1-second time series; "
+                "the others get 1-minute points")
+      ->check(CLI::Range(size_t(0), size_t(100000)))
       ->capture_default_str();
   s->add_flag("-q,--quiet", a.quiet, "No periodic stats line (the exit report stays)");
   s->add_option("--duration", a.collector.duration_s, "Stop after this many seconds")

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "common/user_error.h"
 #include "web/http_error.h"
 
 namespace vedetta {
@@ -18,9 +19,6 @@ void add_console_options(CLI::App* s, ConsoleArgs& a) {
   s->add_option("--tls-key", w.tls_key, "PEM private key of --tls-cert");
   s->add_option("--web-root", w.web_root, "Directory of the console's pages")
       ->capture_default_str();
-  s->add_option("--data-dir", w.data_dir,
-                "Users, sessions and API tokens (created 0700, owned by --user)")
-      ->capture_default_str();
   s->add_option("--admin-password-file", w.admin_password_file,
                 "First start: the user admin's password is the first line of FILE (or "
                 "$VEDETTA_ADMIN_PASSWORD); without either it is random, written to "
@@ -36,6 +34,8 @@ void add_console_options(CLI::App* s, ConsoleArgs& a) {
 std::unique_ptr<web::WebServer> open_console(ConsoleArgs& a, live::LiveApi& api,
                                              const std::string& run_as_user) {
   if (a.web.port == 0) return nullptr;
+  if (a.web.data_dir.empty())
+    throw UserError("the console keeps its users in --data-dir: give one, or --http-port 0");
   a.web.auth.session_lifetime_s = a.session_hours * 3600;
   std::optional<web::FileOwner> owner;
   if (geteuid() == 0 && !run_as_user.empty()) owner = web::owner_of_user(run_as_user);

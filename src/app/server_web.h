@@ -18,7 +18,7 @@ struct ConsoleArgs {
 
 void add_console_options(CLI::App* command, ConsoleArgs& args);
 
-// The console, bound and with its data directory ready (handed to
+// The console, bound and with its data directory (args.web.data_dir) ready (handed to
 // `run_as_user` when the server is root and will become that user; "" to
 // keep it as it is), or nullptr with --http-port 0. Call start() after the
 // privilege drop.

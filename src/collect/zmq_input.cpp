@@ -1,6 +1,7 @@
 #include "collect/zmq_input.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "common/user_error.h"
@@ -51,6 +52,14 @@ std::string peer_name(std::string_view peer) {
   return std::string(peer);
 }
 
+// One file per input: DIR/zmq-sequences-HASH, HASH from the -i text, so
+// adding an input keeps what the others remember.
+std::string state_file_path(const std::string& dir, const std::string& spec) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (unsigned char c : spec) h = (h ^ c) * 1099511628211ull;
+  return format("%s/zmq-sequences-%016llx", dir.c_str(), (unsigned long long)h);
+}
+
 void set_int(void* socket, int option, int value) {
   zmq_setsockopt(socket, option, &value, sizeof value);
 }
@@ -61,7 +70,12 @@ bool ZmqInput::handles(std::string_view spec) {
   return spec.starts_with("tcp://") || spec.starts_with("ipc://");
 }
 
-ZmqInput::ZmqInput(const std::string& spec, const ZmqInputOptions& options) : spec_(spec) {
+ZmqInput::ZmqInput(const std::string& spec, const ZmqInputOptions& options)
+    : spec_(spec) {
+  if (!options.state_dir.empty())
+    sequences_ = std::make_unique<SequenceStore>(state_file_path(options.state_dir, spec));
+  if (sequences_ && !sequences_->warning().empty())
+    std::fprintf(stderr, "vedetta: server: -i %s: %s\n", spec.c_str(), sequences_->warning().c_str());
   std::string curve_secret;
   if (!options.curve_secret_key.empty()) {
     std::string error;
@@ -124,7 +138,21 @@ void ZmqInput::open_endpoint(std::string text, const std::string& curve_secret, 
                            zmq_strerror(errno)));
   endpoints_.back().address = e.bound ? wire::bound_endpoint(e.socket, text) : text;
   endpoints_.back().bound = e.bound;
+  if (!e.bound) remember_source(endpoints_.back());
 }
+
+// A connected endpoint's publisher as it was before this collector
+// restarted: a different source id now means the probe restarted too.
+void ZmqInput::remember_source(Endpoint& e) {
+  if (!sequences_) return;
+  if (uint32_t* known = sequences_->find(source_key(e))) {
+    e.has_source = true;
+    e.source_id = *known;
+    e.remembered_source = known;
+  }
+}
+
+std::string ZmqInput::source_key(const Endpoint& e) const { return "src|" + e.address; }
 
 std::vector<std::string> ZmqInput::endpoints() const {
   std::vector<std::string> out;
@@ -181,6 +209,8 @@ bool ZmqInput::read_one(Endpoint& e, RecordHandler& handler) {
     replaced = e.has_source && e.source_id != header.source_id;
     e.has_source = true;
     e.source_id = header.source_id;
+    if (sequences_ && !e.remembered_source) e.remembered_source = sequences_->slot(source_key(e));
+    if (e.remembered_source) *e.remembered_source = header.source_id;
   }
   ZmqSourceStats* source = nullptr;
   track(origin, header, replaced, source);
@@ -213,7 +243,9 @@ void ZmqInput::track(const FlowOrigin& origin, const wire::ZmqHeader& h, bool re
   source = &it->second;
   bool numbered = h.has_msg_id && h.msg_id != 0;
   uint32_t last = source->last_msg_id;
+  if (first && (last = resume(*source, origin)) != 0) first = false;
   if (numbered) source->last_msg_id = h.msg_id;
+  if (numbered && source->remembered) *source->remembered = h.msg_id;
   uint64_t lost = 0;
   if (replaced || (numbered && !first && last != 0 && h.msg_id <= last)) {
     count_restart(*source);
@@ -223,6 +255,18 @@ void ZmqInput::track(const FlowOrigin& origin, const wire::ZmqHeader& h, bool re
   }  // else: where a sender we never saw starts is not a loss
   source->lost_messages += lost;
   stats_.lost_messages += lost;
+}
+
+// A sender this collector heard from before it restarted goes on from the
+// msg_id remembered then: its gap is what was lost while the collector was
+// down (in the dead process's socket, or dropped by the probe's queue).
+uint32_t ZmqInput::resume(ZmqSourceStats& source, const FlowOrigin& origin) {
+  if (!sequences_) return 0;
+  const std::string key =
+      "seq|" + origin.source + "|" + std::to_string(origin.source_id);
+  uint32_t* known = sequences_->find(key);
+  source.remembered = known ? known : sequences_->slot(key);
+  return known ? *known : 0;
 }
 
 void ZmqInput::count_restart(ZmqSourceStats& source) {

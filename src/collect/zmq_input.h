@@ -24,6 +24,7 @@
 
 #include "collect/flow_input.h"
 #include "collect/rate_limited_log.h"
+#include "collect/sequence_store.h"
 #include "wire/zmq_message.h"
 
 namespace vedetta::collect {
@@ -36,6 +37,11 @@ struct ZmqInputOptions {
   // which drops that connection unread (not counted: ZeroMQ does not say).
   // Payloads over wire::kMaxPayloadBytes are read and counted as bad.
   int64_t max_message_bytes = 2 * int64_t(wire::kMaxPayloadBytes);
+  // Directory where the last msg_id of each sender is remembered across
+  // restarts of this collector, in a file per input ("" = not remembered:
+  // losses between the last message before a restart and the first after
+  // are not counted).
+  std::string state_dir;
 };
 
 // Counters of one sender (its endpoint or address, and source id).
@@ -45,6 +51,7 @@ struct ZmqSourceStats {
   uint64_t lost_messages = 0;
   uint64_t restarts = 0;
   uint32_t last_msg_id = 0;
+  uint32_t* remembered = nullptr;  // its msg_id in the SequenceStore, if any
 };
 
 class ZmqInput : public FlowInput {
@@ -57,11 +64,14 @@ class ZmqInput : public FlowInput {
   static bool handles(std::string_view spec);
 
   std::string name() const override { return spec_; }
+  std::string kind() const override { return "zmq"; }
   void poll_items(std::vector<zmq_pollitem_t>& items) override;
   void read_ready(RecordHandler& handler) override;
   InputStats stats() const override { return stats_; }
   std::vector<std::string> source_lines() const override;
 
+  // The file remembering msg_ids across restarts ("" = none).
+  std::string state_file() const { return sequences_ ? sequences_->path() : ""; }
   // Bad messages by reason ("frames", "header", "payload").
   const std::map<std::string, uint64_t>& bad_by_reason() const { return bad_by_reason_; }
   // The endpoints as bound or connected (a bound "*" port resolved).
@@ -78,6 +88,7 @@ class ZmqInput : public FlowInput {
     // Connected: the one publisher there (a new source id = it restarted).
     bool has_source = false;
     uint32_t source_id = 0;
+    uint32_t* remembered_source = nullptr;  // source_id in the SequenceStore, if any
   };
   void open_endpoint(std::string text, const std::string& curve_secret, int64_t max_bytes);
   // One message from `e`; false when there is none left.
@@ -85,9 +96,14 @@ class ZmqInput : public FlowInput {
   void track(const FlowOrigin& origin, const wire::ZmqHeader& h, bool replaced,
              ZmqSourceStats*& source);
   void count_restart(ZmqSourceStats& source);
+  // The msg_id remembered from before this collector restarted, 0 if none.
+  uint32_t resume(ZmqSourceStats& source, const FlowOrigin& origin);
+  void remember_source(Endpoint& e);
+  std::string source_key(const Endpoint& e) const;
   void bad(const std::string& reason, const std::string& from, const std::string& what);
 
   std::string spec_;
+  std::unique_ptr<SequenceStore> sequences_;
   void* context_ = nullptr;
   std::vector<Endpoint> endpoints_;
   InputStats stats_;

@@ -24,18 +24,25 @@ constexpr const char* kOwnFiles[] = {"users.json", "sessions.json", "tokens.json
 
 std::string errno_text() { return strerror(errno); }
 
-bool directory_is_empty(const std::string& dir) {
+// Whether `dir` holds only what vedetta puts there (the console's files, the
+// collector's zmq-sequences-*, temporaries of interrupted writes).
+bool holds_only_vedetta_files(const std::string& dir) {
   DIR* d = opendir(dir.c_str());
   if (!d) return false;
-  bool empty = true;
+  bool ours = true;
   while (dirent* e = readdir(d)) {
-    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-      empty = false;
+    std::string name = e->d_name;
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0)
+      name.resize(name.size() - 4);
+    bool known = name == "." || name == ".." || name.rfind("zmq-sequences-", 0) == 0;
+    for (const char* file : kOwnFiles) known = known || name == file;
+    if (!known) {
+      ours = false;
       break;
     }
   }
   closedir(d);
-  return empty;
+  return ours;
 }
 
 void create_directory(const std::string& dir) {
@@ -84,10 +91,10 @@ void prepare_data_dir(const std::string& dir, const std::optional<FileOwner>& ow
           format("--data-dir %s: group or others may write to it; give a private "
                  "directory (it is created 0700 if missing)",
                  dir.c_str()));
-    if (!directory_is_empty(dir) && access((dir + "/users.json").c_str(), F_OK) != 0)
+    if (!holds_only_vedetta_files(dir))
       throw UserError(
-          format("--data-dir %s: not empty and holds no users.json, so not a vedetta "
-                 "data directory; give a new or empty directory",
+          format("--data-dir %s: holds files vedetta did not write there, so it is "
+                 "not a vedetta data directory; give a new or empty directory",
                  dir.c_str()));
   }
   if (chmod(dir.c_str(), 0700) != 0)

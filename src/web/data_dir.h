@@ -24,8 +24,8 @@ FileOwner owner_of_user(const std::string& name);
 // Creates `dir` (mode 0700, parents as needed) or checks an existing one;
 // when `owner` is given (the server is root and will become that user), hands
 // the directory and the files vedetta keeps in it to that user. Refuses a
-// directory others may write to, and an existing non-empty directory that is
-// not a vedetta data directory (so a mistyped --data-dir /var/lib is never
+// directory others may write to, and an existing directory holding files
+// vedetta does not write (so a mistyped --data-dir /var/lib is never
 // chowned). Throws UserError naming the directory and the reason.
 void prepare_data_dir(const std::string& dir, const std::optional<FileOwner>& owner);
 

@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,9 +18,8 @@
 #include "collect/zmq_input.h"
 #include "support/live_prerequisite.h"
 #include "wire/elements.h"
+#include "spawn_vedetta.h"
 #include "zmq_test_support.h"
-
-extern char** environ;
 
 namespace vedetta {
 namespace {
@@ -62,23 +60,6 @@ std::string slurp(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-// Starts `vedetta probe ARGS...` with stderr to `err_path`.
-pid_t spawn_probe(std::vector<std::string> args, const std::string& err_path) {
-  args.insert(args.begin(), {VEDETTA_BINARY, "probe"});
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  pid_t pid = -1;
-  EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
 }
 
 // Reads from `input` until the probe exits (false: killed after `timeout_s`).
@@ -132,7 +113,7 @@ TEST_P(ProbeToCollector, PcapFlowsArriveAsTheJsonShowsThem) {
   args.push_back(endpoint);
   std::istringstream extra(GetParam().options);
   for (std::string word; extra >> word;) args.push_back(word);
-  pid_t pid = spawn_probe(args, err_path);
+  pid_t pid = test::spawn_vedetta("probe", args, err_path);
   test::Received got;
   int status = 0;
   ASSERT_TRUE(collect_until_exit(input, got, pid, status, 60)) << "the probe did not finish";
@@ -167,7 +148,7 @@ TEST(ProbeEvents, EventAndTemplateDescribeTheProbe) {
   if (geteuid() != 0) return test_support::skip_or_fail("capturing on lo needs root");
   collect::ZmqInput input("tcp://127.0.0.1:*c");
   std::string err_path = ::testing::TempDir() + "/zmq_event_stderr.txt";
-  pid_t pid = spawn_probe({"-i", "lo", "--events", "none", "--duration", "6", "-q", "--zmq",
+  pid_t pid = test::spawn_vedetta("probe", {"-i", "lo", "--events", "none", "--duration", "6", "-q", "--zmq",
                            input.endpoints()[0], "--zmq-probe-mode", "--zmq-source-id", "4321",
                            "-T", "%IPV4_SRC_ADDR %L4_SRC_PORT %IN_BYTES %L7_PROTO_NAME"},
                           err_path);

@@ -261,7 +261,9 @@ TEST(DataDir, CreatedPrivateAndRefusedWhenUnsafe) {
               prepare_data_dir(dir / "busy", std::nullopt);
             }).find("not a vedetta data directory"),
             std::string::npos);
+  std::filesystem::remove(dir / "busy/something");
   write_text(dir / "busy/users.json", "{}");
+  write_text(dir / "busy/zmq-sequences-0123456789abcdef", "");
   EXPECT_NO_THROW(prepare_data_dir(dir / "busy", std::nullopt));
 }
 
