@@ -54,6 +54,8 @@ EXAMPLES:
   vedetta server -i "tcp://*:5556c" --zmq-export "tcp://127.0.0.1:5557"  # a level of a hierarchy
   vedetta server -i eth0                                   # a probe inside the server
   vedetta server -i trace.pcap                             # replay a capture for the console
+  vedetta server -i eth0 --http-bind 0.0.0.0 --tls-cert c.pem --tls-key k.pem   # console over HTTPS
+  vedetta server -i "tcp://*:5556c" --http-port 0 --data-dir ""  # no console, nothing kept
 
 Flows seen by probes on both hosts of a conversation (the same tuple at
 overlapping times) are merged into one, with the client process from one and
@@ -63,7 +65,13 @@ without an address bind 127.0.0.1. An interface or a capture file as -i runs
 the probe inside the server (process attribution as `vedetta probe` does it;
 active flows exported every second). After opening its inputs the server
 runs as --user (default nobody) with no capabilities (those polling
-attribution needs when eBPF is not available).)";
+attribution needs when eBPF is not available).
+
+The web console and its REST API (docs/api.md) listen on 127.0.0.1:3000.
+At the first start the user admin gets a random password, printed once here
+and kept in DATA_DIR/admin-password (mode 0600), unless
+--admin-password-file FILE or $VEDETTA_ADMIN_PASSWORD gives one. Scripts
+use an API token (POST /api/v1/tokens) or basic auth.)";
 
 std::string read_key_file(const std::string& path) {
   std::ifstream in(path);

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include "common/user_error.h"
-#include "web/http_error.h"
 
 namespace vedetta {
 
@@ -40,35 +39,6 @@ std::unique_ptr<web::WebServer> open_console(ConsoleArgs& a, live::LiveApi& api,
   std::optional<web::FileOwner> owner;
   if (geteuid() == 0 && !run_as_user.empty()) owner = web::owner_of_user(run_as_user);
   return std::make_unique<web::WebServer>(a.web, api, owner);
-}
-
-namespace {
-
-class UnconnectedLiveApi : public live::LiveApi {
- public:
-  nlohmann::json interfaces() const override { unavailable(); }
-  nlohmann::json flows(const live::Params&) const override { unavailable(); }
-  nlohmann::json flow(uint64_t) const override { unavailable(); }
-  nlohmann::json hosts(const live::Params&) const override { unavailable(); }
-  nlohmann::json host(const std::string&) const override { unavailable(); }
-  nlohmann::json processes(const live::Params&) const override { unavailable(); }
-  nlohmann::json process(const std::string&) const override { unavailable(); }
-  nlohmann::json timeseries(const live::Params&) const override { unavailable(); }
-  nlohmann::json graph(const live::Params&) const override { unavailable(); }
-  nlohmann::json dashboard() const override { unavailable(); }
-  nlohmann::json status() const override { unavailable(); }
-
- private:
-  [[noreturn]] static void unavailable() {
-    throw web::HttpError(503, "the live model is not connected to the console in this build");
-  }
-};
-
-}  // namespace
-
-live::LiveApi& unconnected_live_api() {
-  static UnconnectedLiveApi api;
-  return api;
 }
 
 }  // namespace vedetta

@@ -25,9 +25,4 @@ void add_console_options(CLI::App* command, ConsoleArgs& args);
 std::unique_ptr<web::WebServer> open_console(ConsoleArgs& args, live::LiveApi& api,
                                              const std::string& run_as_user);
 
-// SEAM (issue 6): the live model behind the console's data routes. Until
-// src/live's LiveModel is wired into server_command.cpp, this one answers
-// every data route with 503 (the login, users and tokens work).
-live::LiveApi& unconnected_live_api();
-
 }  // namespace vedetta

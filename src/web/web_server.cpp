@@ -124,6 +124,8 @@ void WebServer::start() {
   // httplib's stop() does nothing until the server runs: wait for that, or a
   // stop() right after start() would leave the thread serving forever.
   while (!http_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (access(options_.web_root.c_str(), R_OK | X_OK) != 0)
+    options_.note("no pages at --web-root " + options_.web_root + " (the API works)");
   options_.note("console at " + url());
 }
 
