@@ -31,7 +31,7 @@ struct WebOptions {
   std::string web_root = default_web_root();
   std::string data_dir = "/var/lib/vedetta";
   std::string admin_password_file;
-  int threads = 8;
+  int threads = 16;  // a browser keeps up to 6 connections open, each holding one while kept alive
   size_t max_body_bytes = 64 * 1024;
   int timeout_s = 10;  // reading a request, writing an answer
   AuthOptions auth;
