@@ -3,12 +3,9 @@
 // flows seen by probes on different hosts, print them (--json) and/or pass
 // them up to a collector above (--zmq-export). With -i eth0, -i any or
 // -i trace.pcap a probe runs inside the server. The console's live model
-// (src/live) sees every interface's flows.
-#include <sys/stat.h>
-
-#include <cerrno>
+// (src/live) sees every interface's flows; the web console (src/web)
+// serves it over HTTP(S) with a login.
 #include <csignal>
-#include <cstring>
 #include <cstdio>
 #include <fstream>
 #include <sstream>

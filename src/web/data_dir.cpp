@@ -51,7 +51,9 @@ void create_directory(const std::string& dir) {
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
     throw UserError(
-        format("--data-dir %s: cannot create it: %s", dir.c_str(), errno_text().c_str()));
+        format("--data-dir %s: cannot create it: %s (give a directory you may "
+               "create, or --data-dir \"\" --http-port 0 to keep nothing)",
+               dir.c_str(), errno_text().c_str()));
 }
 
 void hand_over(const std::string& dir, const FileOwner& owner) {
