@@ -11,6 +11,9 @@ PACKAGES=(
   libbpf-dev bpftool zlib1g-dev sysdig
   # flow export and collection: ZeroMQ (ntop wire format), fast JSON parsing
   libzmq3-dev libsimdjson-dev
+  # web console: cpp-httplib (Debian: a shared library built with OpenSSL),
+  # OpenSSL for PBKDF2 and TLS, the openssl tool for the TLS test's certificate
+  libcpp-httplib-dev libssl-dev openssl
   # peers for tests and benchmarks
   tshark softflowd nfdump
   # benchmarks (bench/): GNU time for max RSS, editcap/capinfos, profilers

@@ -307,8 +307,9 @@ std::function<int()> add_probe_command(CLI::App& app) {
       ->check(CLI::IsMember({"auto", "ebpf", "poll", "none"}))->capture_default_str();
   p->add_option("--netns-scope", a.netns_scope,
                 "Network namespaces whose sockets name a flow's processes: own (the probe's), "
-                "all (the machine's); auto = own when the probe runs in a namespace other than "
-                "the initial one, else all")
+                "all (the machine's: each end in the namespace, behind the capture interface, "
+                "that has its address); auto = own when the probe runs in a namespace other "
+                "than the initial one, else all")
       ->check(CLI::IsMember({"auto", "own", "all"}))->capture_default_str();
   p->add_option("--processes-json", a.processes_json,
                 "Write the active processes (flows, bytes sent/received, active since) as JSON "

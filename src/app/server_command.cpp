@@ -3,12 +3,9 @@
 // flows seen by probes on different hosts, print them (--json) and/or pass
 // them up to a collector above (--zmq-export). With -i eth0, -i any or
 // -i trace.pcap a probe runs inside the server. The console's live model
-// (src/live) sees every interface's flows.
-#include <sys/stat.h>
-
-#include <cerrno>
+// (src/live) sees every interface's flows; the web console (src/web)
+// serves it over HTTP(S) with a login.
 #include <csignal>
-#include <cstring>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -17,6 +14,7 @@
 #include "app/stop_signals.h"
 #include "app/privileges.h"
 #include "app/delay_accounting.h"
+#include "app/server_web.h"
 #include "collect/collector.h"
 #include "common/user_error.h"
 #include "live/live_model.h"
@@ -40,6 +38,7 @@ struct ServerArgs {
   bool keep_root = false;
   bool quiet = false;
   live::LiveModelOptions live;
+  ConsoleArgs console;
 };
 
 constexpr const char* kServerFooter = R"(
@@ -52,6 +51,8 @@ EXAMPLES:
   vedetta server -i "tcp://*:5556c" --zmq-export "tcp://127.0.0.1:5557"  # a level of a hierarchy
   vedetta server -i eth0                                   # a probe inside the server
   vedetta server -i trace.pcap                             # replay a capture for the console
+  vedetta server -i eth0 --http-bind 0.0.0.0 --tls-cert c.pem --tls-key k.pem   # console over HTTPS
+  vedetta server -i "tcp://*:5556c" --http-port 0 --data-dir ""  # no console, nothing kept
 
 Flows seen by probes on both hosts of a conversation (the same tuple at
 overlapping times) are merged into one, with the client process from one and
@@ -61,7 +62,13 @@ without an address bind 127.0.0.1. An interface or a capture file as -i runs
 the probe inside the server (process attribution as `vedetta probe` does it;
 active flows exported every second). After opening its inputs the server
 runs as --user (default nobody) with no capabilities (those polling
-attribution needs when eBPF is not available).)";
+attribution needs when eBPF is not available).
+
+The web console and its REST API (docs/api.md) listen on 127.0.0.1:3000.
+At the first start the user admin gets a random password, printed once here
+and kept in DATA_DIR/admin-password (mode 0600), unless
+--admin-password-file FILE or $VEDETTA_ADMIN_PASSWORD gives one. Scripts
+use an API token (POST /api/v1/tokens) or basic auth.)";
 
 std::string read_key_file(const std::string& path) {
   std::ifstream in(path);
@@ -74,14 +81,6 @@ std::string read_key_file(const std::string& path) {
                "characters",
                path.c_str(), key.size()));
   return key;
-}
-
-void make_data_dir(const std::string& dir) {
-  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
-    throw UserError(format("--data-dir %s: cannot create it: %s", dir.c_str(), strerror(errno)));
-  struct stat st {};
-  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-    throw UserError(format("--data-dir %s: not a directory", dir.c_str()));
 }
 
 int run(ServerArgs& a) {
@@ -103,7 +102,9 @@ int run(ServerArgs& a) {
     e.source_id = a.zmq_export_source_id;
     o.zmq_export = e;
   }
-  if (!o.data_dir.empty()) make_data_dir(o.data_dir);
+  // One data directory: the collector's msg_ids, the console's users.
+  a.console.web.data_dir = o.data_dir;
+  if (!o.data_dir.empty()) web::prepare_data_dir(o.data_dir, std::nullopt);
   // A local probe (-i eth0) attributes flows as `vedetta probe` does by default.
   o.input.local_probe.probe.attribution = ProbeOptions::Attribution::kAuto;
   o.input.local_probe.probe.delayacct = current_delay_accounting();
@@ -111,16 +112,20 @@ int run(ServerArgs& a) {
   live::LiveModel model(a.live);
   o.observer = &model;
   collect::Collector collector(o);
-  // (the web server starts here, answering from `model` as a live::LiveApi&)
-  // --- end of the console's live model ---
+  // The web console answering from `model`: port, TLS key and data
+  // directory while still root; users and serving after the drop.
+  auto console = open_console(a.console, model, a.keep_root ? "" : a.user);
+  // --- end of the console ---
   if (!a.keep_root) {
     std::string note = drop_privileges(a.user, collector.capabilities_needed());
     if (!a.quiet) std::fprintf(stderr, "vedetta: server: %s\n", note.c_str());
   }
+  if (console) console->start();
   g_running = &collector;
   on_stop_signals(on_signal);
   collector.run();
   g_running = nullptr;
+  if (console) console->stop();
   std::fprintf(stderr, "%s", collector.report().c_str());
   return 0;
 }
@@ -140,10 +145,12 @@ std::function<int()> add_server_command(CLI::App& app) {
                 "ipfix://[ADDR]:PORT, or an interface (eth0, any) or capture file for a probe "
                 "inside the server; repeat -i for separate interfaces")
       ->required();
+  a.collector.data_dir = "/var/lib/vedetta";
   s->add_option("--data-dir", a.collector.data_dir,
-                "Directory for what must survive a restart of the server (the ZeroMQ "
-                "senders' msg_ids, so that messages lost across it are counted); created "
-                "if missing; \"\" = keep nothing")
+                "Directory for what must survive a restart of the server: the console's users, "
+                "sessions and API tokens, the ZeroMQ senders' msg_ids (so that messages lost "
+                "across it are counted); created 0700 and owned by --user; \"\" = keep nothing "
+                "(with --http-port 0)")
       ->capture_default_str();
   s->add_option("--json", a.collector.json_path,
                 "Write merged flows as JSON lines to FILE ('-' = stdout)");
@@ -190,6 +197,7 @@ std::function<int()> add_server_command(CLI::App& app) {
   s->add_option("-u,--user", a.user, "User to run as after opening the inputs")
       ->capture_default_str();
   s->add_flag("--keep-root", a.keep_root, "Keep root privileges (no drop)");
+  add_console_options(s, a.console);
   return [args]() { return run(*args); };
 }
 

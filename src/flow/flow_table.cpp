@@ -155,6 +155,7 @@ void FlowTable::start_flow(Flow& f, const DecodedPacket& p, bool sender_is_lo,
   f.first_us = f.last_us = f.last_export_us = p.ts_us;
   f.tunnel = p.tunnel;
   f.input_if = input_if;
+  f.ifindex = p.ifindex;
   if (p.has_mac) {
     std::memcpy(sender_is_client ? f.client_mac : f.server_mac, p.src_mac, 6);
     std::memcpy(sender_is_client ? f.server_mac : f.client_mac, p.dst_mac, 6);

@@ -172,6 +172,14 @@ void Probe::write_processes(bool at_start) {
 
 void Probe::on_export(Flow& f, ExportReason reason) {
   if (reason != ExportReason::kActiveTimeout) dpi_->finish(f);
+  const char* name = "";
+  unsigned ifindex = 0;
+  if (agent_) {
+    name = AgentSource::kInputName;
+  } else if (f.input_if < inputs_->size()) {
+    name = (*inputs_)[f.input_if].name().c_str();
+    ifindex = (*inputs_)[f.input_if].ifindex();
+  }
   FlowProcesses p;
   if (attribution_) {
     // The socket events of this flow may still wait in the ring buffer.
@@ -180,15 +188,8 @@ void Probe::on_export(Flow& f, ExportReason reason) {
       drain_attribution();
       last_drain_ = t;
     }
-    p = attribution_->lookup(f);
-  }
-  const char* name = "";
-  unsigned ifindex = 0;
-  if (agent_) {
-    name = AgentSource::kInputName;
-  } else if (f.input_if < inputs_->size()) {
-    name = (*inputs_)[f.input_if].name().c_str();
-    ifindex = (*inputs_)[f.input_if].ifindex();
+    // The interface says whose sockets the ends are ("any": the packet's own).
+    p = attribution_->lookup(f, ifindex ? ifindex : f.ifindex);
   }
   FlowExport e{f,
                reason,
