@@ -20,7 +20,9 @@ export function render(main, { loggedIn }) {
       const who = await api.post('/login', { user: user.value, password: password.value });
       loggedIn(who);
     } catch (e) {
-      message.textContent = e.status === 401 ? 'Wrong user or password.' : e.message;
+      if (e.status === 401) message.textContent = 'Wrong user or password.';
+      else if (e.status === 429) message.textContent = 'Too many failed logins: wait a little, then try again.';
+      else message.textContent = e.message;
       password.select();
     } finally {
       submit.disabled = false;
