@@ -66,27 +66,38 @@ async function noInjectedElements() {
   assert.deepEqual(found, { handlers: [], scripts: [] });
 }
 
+// The first flow the API lists for query that pick() accepts, waiting up to ms.
+async function waitForFlow(query, pick, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const answer = await apiGet(server, `/flows?${new URLSearchParams({ ...query, limit: 10 })}`);
+    const found = answer.flows.find(pick);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no flow ${what} after ${ms / 1000} s: ${JSON.stringify(answer.flows)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+// The element shows exactly the expected text, and nothing was injected.
+async function showsLiterally(locator, expected, shot) {
+  await locator.waitFor({ timeout: 15000 });
+  assert.equal(await locator.textContent(), expected);
+  await noInjectedElements();
+  await screenshot(shot);
+}
+
 let flow;
 await runSteps([
   ['the API lists a flow of the odd program', async () => {
-    const deadline = Date.now() + 60000;
-    for (;;) {
-      const answer = await apiGet(server, `/flows?${new URLSearchParams({ process: NAME, limit: 5 })}`);
-      flow = answer.flows.find((f) => f.client.process && f.client.process.name === NAME && f.server.port === echoPort);
-      if (flow) break;
-      if (Date.now() > deadline) throw new Error(`no flow of "${NAME}" to port ${echoPort} after 60 s: ${JSON.stringify(answer)}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    flow = await waitForFlow({ process: NAME },
+      (f) => f.client.process && f.client.process.name === NAME && f.server.port === echoPort, 60000,
+      `of "${NAME}" to port ${echoPort}`);
   }],
   ['the flows page shows the name as text', async () => {
     await login(page, server);
     await page.waitForSelector('.stat-value');
     await page.goto(`${server.base}/#/flows?q=${encodeURIComponent(NAME)}`);
-    const cell = page.locator('table.data tbody .pname', { hasText: NAME }).first();
-    await cell.waitFor({ timeout: 15000 });
-    assert.equal(await cell.innerText(), NAME);
-    await noInjectedElements();
-    await screenshot('flows');
+    await showsLiterally(page.locator('table.data tbody .pname', { hasText: NAME }).first(), NAME, 'flows');
   }],
   ['the flow\'s details show the command line as text, invalid UTF-8 replaced', async () => {
     await page.goto(`${server.base}/#/flows/${flow.id}`);
@@ -113,31 +124,15 @@ await runSteps([
   }],
   ['the graph labels the process with the name as text', async () => {
     await page.goto(`${server.base}/#/graph`);
-    const label = page.locator('svg.graph text', { hasText: NAME }).first();
-    await label.waitFor({ timeout: 10000 });
-    assert.equal(await label.textContent(), NAME);
-    await noInjectedElements();
-    await screenshot('graph');
+    await showsLiterally(page.locator('svg.graph text', { hasText: NAME }).first(), NAME, 'graph');
   }],
   ['a server name (TLS SNI) that is markup shows as text', async () => {
-    const deadline = Date.now() + 30000;
-    let tls;
-    while (!tls) {
-      const answer = await apiGet(server, `/flows?${new URLSearchParams({ port: sinkPort, limit: 5 })}`);
-      tls = answer.flows.find((f) => f.server_name === SNI);
-      if (!tls && Date.now() > deadline) throw new Error(`no flow to port ${sinkPort} with server name ${SNI} after 30 s: ${JSON.stringify(answer.flows)}`);
-      if (!tls) await new Promise((r) => setTimeout(r, 500));
-    }
+    const tls = await waitForFlow({ port: sinkPort }, (f) => f.server_name === SNI, 30000,
+      `to port ${sinkPort} with server name ${SNI}`);
     await page.goto(`${server.base}/#/flows?port=${sinkPort}`);
-    const sni = page.locator('table.data tbody .sni').first();
-    await sni.waitFor({ timeout: 10000 });
-    assert.equal(await sni.innerText(), SNI);
+    await showsLiterally(page.locator('table.data tbody .sni').first(), SNI, 'flows-server-name');
     await page.goto(`${server.base}/#/flows/${tls.id}`);
-    const row = page.locator('tr:has(th:text("Server Name")) td');
-    await row.waitFor({ timeout: 10000 });
-    assert.equal(await row.innerText(), SNI);
-    await noInjectedElements();
-    await screenshot('server-name');
+    await showsLiterally(page.locator('tr:has(th:text("Server Name")) td'), SNI, 'flow-server-name');
   }],
   ['no dialog, page error or console error on the way', async () => {
     assert.deepEqual(problems, []);
