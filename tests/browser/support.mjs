@@ -116,6 +116,7 @@ export async function apiGet(server, pathAndQuery) {
 // Headless Chromium with the flags the closed network needs. Collects page
 // errors and fails on any dialog (an alert() would mean injected script ran).
 export async function openBrowser(playwright, artifacts) {
+  rmSync(artifacts, { recursive: true, force: true });  // only this run's pictures
   mkdirSync(artifacts, { recursive: true });
   const browser = await playwright.chromium.launch({
     executablePath: CHROMIUM,
