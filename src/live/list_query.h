@@ -37,16 +37,21 @@ class ListQuery {
   size_t limit() const { return limit_; }
 
   // Sorts `items` by `key` (ties keep their order), pages them and answers
-  // {"total", "offset", "limit", "<list>": [...]}.
+  // {"total", "offset", "limit", "<list>": [...]}. Only the items up to the
+  // end of the page are put in order (a partial sort: a page of 50 out of
+  // 100,000 flows costs a fraction of a full sort).
   template <typename T>
   nlohmann::json answer(std::vector<T> items, const std::function<SortKey(const T&)>& key,
                         const std::function<nlohmann::json(const T&)>& to_json) const {
     std::vector<std::pair<SortKey, size_t>> order;
     order.reserve(items.size());
     for (size_t i = 0; i < items.size(); ++i) order.emplace_back(key(items[i]), i);
-    std::stable_sort(order.begin(), order.end(), [this](const auto& a, const auto& b) {
-      return descending_ ? b.first < a.first : a.first < b.first;
-    });
+    auto before = [this](const auto& a, const auto& b) {  // the index breaks ties: stable
+      if (a.first != b.first) return descending_ ? b.first < a.first : a.first < b.first;
+      return a.second < b.second;
+    };
+    const size_t page_end = std::min(order.size(), offset_ + limit_);
+    std::partial_sort(order.begin(), order.begin() + page_end, order.end(), before);
     nlohmann::json out = {{"total", items.size()}, {"offset", offset_}, {"limit", limit_}};
     nlohmann::json& list = out[list_] = nlohmann::json::array();
     for (size_t i = offset_; i < order.size() && i < offset_ + limit_; ++i)
