@@ -17,6 +17,7 @@
 #include "app/privileges.h"
 #include "collect/collector.h"
 #include "common/user_error.h"
+#include "history/history_options.h"
 
 namespace vedetta {
 namespace {
@@ -36,6 +37,7 @@ struct ServerArgs {
   std::string user = "nobody";
   bool keep_root = false;
   bool quiet = false;
+  history::HistoryOptions history;
 };
 
 constexpr const char* kServerFooter = R"(
@@ -95,6 +97,13 @@ int run(ServerArgs& a) {
     o.zmq_export = e;
   }
   if (!o.data_dir.empty()) make_data_dir(o.data_dir);
+  if (o.data_dir.empty() && a.history.dump_flows.empty()) a.history.disabled = true;
+  // Opened before the privilege drop: the database files are created now.
+  std::unique_ptr<history::HistoryWriter> history = history::open_history(a.history, o.data_dir);
+  if (history) {
+    o.on_merged_flow = [w = history.get()](const wire::FlowRecord& r) { w->add(r); };
+    if (!a.quiet) std::fprintf(stderr, "vedetta: server: history in %s\n", history->store().describe().c_str());
+  }
   collect::Collector collector(o);
   if (!a.keep_root) {
     std::string note = drop_privileges(a.user);
@@ -105,6 +114,10 @@ int run(ServerArgs& a) {
   collector.run();
   g_running = nullptr;
   std::fprintf(stderr, "%s", collector.report().c_str());
+  if (history) {
+    history->stop();  // writes what is queued
+    std::fprintf(stderr, "%s", history->report().c_str());
+  }
   return 0;
 }
 
@@ -124,9 +137,10 @@ std::function<int()> add_server_command(CLI::App& app) {
       ->required();
   s->add_option("--data-dir", a.collector.data_dir,
                 "Directory for what must survive a restart of the server (the ZeroMQ "
-                "senders' msg_ids, so that messages lost across it are counted); created "
-                "if missing; \"\" = keep nothing")
+                "senders' msg_ids, so that messages lost across it are counted) and the "
+                "history (history.db); created if missing; \"\" = keep nothing")
       ->capture_default_str();
+  history::add_history_options(s, a.history);
   s->add_option("--json", a.collector.json_path,
                 "Write merged flows as JSON lines to FILE ('-' = stdout)");
   s->add_option(

@@ -45,6 +45,7 @@ Collector::~Collector() {
 
 void Collector::output(const CollectedFlow& flow, const std::string& input_name) {
   wire::FlowRecord merged = flow.merged(input_name);
+  if (options_.on_merged_flow) options_.on_merged_flow(merged);
   if (json_) {
     line_.clear();
     append_record_json(merged, line_);
