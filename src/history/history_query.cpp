@@ -121,11 +121,11 @@ json flows_between(const FlowStore& store, const live::Params& p, const TimeRang
   const bool details = read_choice(p, "details", "0", {"0", "1"}) == "1";
   const std::string where = flow_conditions(p, range, d);
   const ResultRows total = store.select("SELECT count(*) FROM flows WHERE " + where);
+  // (format() is for short messages: SQL is built by concatenation.)
   const ResultRows rows = store.select(
-      format("SELECT %s%s FROM flows WHERE %s ORDER BY %s %s, uid ASC LIMIT %lld, %lld",
-             kFlowSelect, details ? ", record" : "", where.c_str(),
-             sort_expression(sort, d).c_str(), order == "asc" ? "ASC" : "DESC",
-             (long long)offset, (long long)limit));
+      std::string("SELECT ") + kFlowSelect + (details ? ", record" : "") + " FROM flows WHERE " +
+      where + " ORDER BY " + sort_expression(sort, d) + (order == "asc" ? " ASC" : " DESC") +
+      ", uid ASC LIMIT " + std::to_string(offset) + ", " + std::to_string(limit));
   json out = {{"from", range.from_ms / 1000.0},
               {"to", range.to_ms / 1000.0},
               {"total", total.empty() ? 0 : num(total[0].at(0))},
@@ -172,11 +172,11 @@ json HistoryQuery::top(const live::Params& p) const {
   const int keys = by == "process" ? 4 : by == "peer" ? 2 : 1;
   std::string key_list;
   for (int i = 1; i <= keys; ++i) key_list += (i > 1 ? ", k" : "k") + std::to_string(i);
-  const ResultRows rows = store_.select(format(
-      "SELECT %s, sum(sent) AS s, sum(rcvd) AS r, sum(pk) AS p, count(*) AS n, "
-      "sum(sent + rcvd) AS total FROM (%s) GROUP BY %s ORDER BY total DESC, %s LIMIT %lld",
-      key_list.c_str(), top_source(by, where).c_str(), key_list.c_str(), key_list.c_str(),
-      (long long)limit));
+  const ResultRows rows = store_.select(
+      "SELECT " + key_list +
+      ", sum(sent) AS s, sum(rcvd) AS r, sum(pk) AS p, count(*) AS n, sum(sent + rcvd) AS total "
+      "FROM (" + top_source(by, where) + ") GROUP BY " + key_list + " ORDER BY total DESC, " +
+      key_list + " LIMIT " + std::to_string(limit));
   json items = json::array();
   for (const auto& row : rows) {
     json item;
@@ -226,11 +226,11 @@ json HistoryQuery::timeseries(const live::Params& p) const {
                           (long long)(end - first)));
   const SqlDialect& d = store_.dialect();
   const std::string b = d.int_div("minute", std::to_string(bucket_min));
-  const ResultRows rows = store_.select(format(
-      "SELECT %s AS bk, sum(bytes_sent), sum(bytes_rcvd), sum(flows) FROM series WHERE kind = %s "
-      "AND key = %s AND minute >= %lld AND minute < %lld GROUP BY bk ORDER BY bk",
-      b.c_str(), d.quote(kind).c_str(), d.quote(key->second).c_str(),
-      (long long)(first * bucket_min), (long long)(end * bucket_min)));
+  const ResultRows rows = store_.select(
+      "SELECT " + b + " AS bk, sum(bytes_sent), sum(bytes_rcvd), sum(flows) FROM series WHERE kind = " +
+      d.quote(kind) + " AND key = " + d.quote(key->second) +
+      " AND minute >= " + std::to_string(first * bucket_min) +
+      " AND minute < " + std::to_string(end * bucket_min) + " GROUP BY bk ORDER BY bk");
   std::map<int64_t, const std::vector<std::string>*> by_bucket;
   for (const auto& row : rows) by_bucket[num(row.at(0))] = &row;
   json points = json::array();

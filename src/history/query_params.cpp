@@ -115,8 +115,11 @@ std::string flow_conditions(const live::Params& p, const TimeRange& range, const
     if (a == "unknown") c += " OR application = ''";
     add("(" + c + ")");
   }
-  if (auto v = find(p, "application"))  // exact, as the series name it
-    add("application = " + d.quote(*v == "Unknown" ? "" : *v));
+  if (auto v = find(p, "application")) {  // exact, as the series name it
+    std::string c = "application = " + d.quote(*v);
+    if (*v == "Unknown") c = "(" + c + " OR application = '')";  // records without L7_PROTO_NAME
+    add(c);
+  }
   if (auto v = find(p, "process")) add(either_end("process", d.quote(*v)));
   if (find(p, "pid"))
     add(either_end("pid", std::to_string(read_int(p, "pid", 0, 1, INT32_MAX))));

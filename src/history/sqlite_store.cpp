@@ -195,7 +195,8 @@ ResultRows SqliteStore::select(const std::string& sql) const {
   sqlite3_stmt* st = nullptr;
   int rc = sqlite3_prepare_v2(read_db_, sql.c_str(), -1, &st, nullptr);
   if (rc != SQLITE_OK)
-    throw StoreError(format("history query failed: %s (%s)", sqlite3_errmsg(read_db_), sql.c_str()));
+    throw StoreError("history query failed: " + std::string(sqlite3_errmsg(read_db_)) + " (" +
+                     sql + ")");
   ResultRows rows;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     auto& row = rows.emplace_back();

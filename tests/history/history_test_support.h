@@ -9,11 +9,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "collect/flow_model.h"
 #include "history/flow_row.h"
+#include "history/history_writer.h"
 #include "wire/zmq_message.h"
 
 namespace vedetta::history::test {
@@ -71,5 +73,42 @@ inline std::vector<FlowRow> replay_rows(const std::string& dir) {
   }
   return rows;
 }
+
+// Writer options for tests: small batches, quick retries, log lines kept.
+struct TestWriter {
+  std::vector<std::string> log;
+  std::mutex log_mutex;
+  uint64_t added = 0;
+
+  WriterOptions options(size_t batch_size, size_t max_queued, double retry_s) {
+    WriterOptions o;
+    o.batch_size = batch_size;
+    o.max_queued = max_queued;
+    o.batch_age_s = 0.1;
+    o.retry_first_s = retry_s;
+    o.retry_max_s = retry_s * 3;
+    o.log = [this](const std::string& line) {
+      std::lock_guard lock(log_mutex);
+      log.push_back(line);
+    };
+    return o;
+  }
+  // Adds `n` rows taken round from `rows`, each with its own uid (the count so far).
+  void add(HistoryWriter& writer, const std::vector<FlowRow>& rows, size_t n) {
+    for (size_t i = 0; i < n; ++i, ++added) {
+      FlowRow row = rows[added % rows.size()];
+      row.uid = static_cast<int64_t>(added);
+      writer.add(std::move(row));
+    }
+  }
+  std::string last_log() {
+    std::lock_guard lock(log_mutex);
+    return log.empty() ? "" : log.back();
+  }
+  std::string first_log() {
+    std::lock_guard lock(log_mutex);
+    return log.empty() ? "" : log.front();
+  }
+};
 
 }  // namespace vedetta::history::test

@@ -215,42 +215,22 @@ TEST(SqliteStore, FullDiskIsReportedBufferedAndResumed) {
   const std::string dir = test::temp_dir("sqlite-full");
   ASSERT_EQ(mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=1m"), 0) << strerror(errno);
   auto store = std::make_shared<SqliteStore>(dir + "/history.db");
-  WriterOptions o = quiet_options();
-  std::vector<std::string> log;
-  std::mutex log_mutex;
-  o.log = [&](const std::string& line) {
-    std::lock_guard lock(log_mutex);
-    log.push_back(line);
-  };
-  o.batch_size = 200;
-  o.max_queued = 1000;
-  o.retry_first_s = 0.05;
-  o.retry_max_s = 0.2;
+  test::TestWriter t;
+  WriterOptions o = t.options(200, 1000, 0.05);
   HistoryWriter writer(store, o);
-  uint64_t added = 0;
-  auto add_some = [&](size_t n) {
-    for (size_t i = 0; i < n; ++i, ++added) {
-      FlowRow row = replay()[added % replay().size()];
-      row.uid = static_cast<int64_t>(added);
-      writer.add(std::move(row));
-    }
-  };
   for (int i = 0; i < 400 && writer.stats().store_available; ++i) {
-    add_some(200);
+    t.add(writer, replay(), 200);
     writer.wait_idle(2);
   }
   WriterStats s = writer.stats();
   ASSERT_FALSE(s.store_available) << "1 MB never filled up";
   EXPECT_NE(s.last_error.find("full"), std::string::npos) << s.last_error;
-  add_some(3000);  // beyond the bound: dropped and counted
+  t.add(writer, replay(), 3000);  // beyond the bound: dropped and counted
   s = writer.stats();
   EXPECT_GE(s.dropped, 3000u - o.max_queued);
-  EXPECT_EQ(s.written + s.dropped + s.queued, added);
-  {
-    std::lock_guard lock(log_mutex);
-    ASSERT_FALSE(log.empty());
-    EXPECT_NE(log[0].find("buffering up to 1000 flows, retrying"), std::string::npos) << log[0];
-  }
+  EXPECT_EQ(s.written + s.dropped + s.queued, t.added);
+  EXPECT_NE(t.first_log().find("buffering up to 1000 flows, retrying"), std::string::npos)
+      << t.first_log();
   const uint64_t written_while_full = s.written;
   // Room again: the buffered flows go in.
   ASSERT_EQ(mount("tmpfs", dir.c_str(), "tmpfs", MS_REMOUNT, "size=64m"), 0) << strerror(errno);
@@ -258,11 +238,10 @@ TEST(SqliteStore, FullDiskIsReportedBufferedAndResumed) {
   s = writer.stats();
   EXPECT_TRUE(s.store_available);
   EXPECT_GT(s.written, written_while_full);
-  EXPECT_EQ(s.written + s.dropped, added);
+  EXPECT_EQ(s.written + s.dropped, t.added);
   EXPECT_EQ(count_flows(*store), int64_t(s.written));
   EXPECT_EQ(store->integrity_check(), "ok");
-  std::lock_guard lock(log_mutex);
-  EXPECT_NE(log.back().find("writing again after"), std::string::npos) << log.back();
+  EXPECT_NE(t.last_log().find("writing again after"), std::string::npos) << t.last_log();
 }
 
 }  // namespace
