@@ -48,6 +48,8 @@ EXAMPLES:
   vedetta server -i "tcp://127.0.0.1:5556c" --json -        # collector mode: probes connect (--zmq-probe-mode)
   vedetta server -i netflow://:2055 -i ipfix://:4739 --json -   # routers, softflowd, nProbe
   vedetta server -i "tcp://*:5556c" --zmq-export "tcp://127.0.0.1:5557"  # a level of a hierarchy
+  vedetta server -i tcp://127.0.0.1:5556 --data-dir /var/lib/vedetta     # history in DIR/history.db
+  vedetta server -i tcp://127.0.0.1:5556 --dump-flows clickhouse://vedetta:pw@db1:8123/vedetta
 
 Flows seen by probes on both hosts of a conversation (the same tuple at
 overlapping times) are merged into one, with the client process from one and

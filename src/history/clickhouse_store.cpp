@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <type_traits>
 
 #include "common/user_error.h"
 #include "history/sql_text.h"
@@ -47,17 +48,19 @@ int error_code(const std::string& answer) {
   return code;
 }
 
+// Runs without special characters are copied whole: this was 30% of the
+// writer's CPU when done a character at a time.
 void append_tsv(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\0': out += "\\0"; break;
-      default: out += c;
-    }
+  size_t start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c != '\\' && c != '\t' && c != '\n' && c != '\r' && c != '\0') continue;
+    out.append(s.data() + start, i - start);
+    out += '\\';
+    out += c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\0' ? '0' : '\\';
+    start = i + 1;
   }
+  out.append(s.data() + start, s.size() - start);
 }
 
 std::string unescape_tsv(std::string_view s) {
@@ -98,6 +101,8 @@ ResultRows parse_tsv(const std::string& text) {
 
 template <class Row>
 void append_rows(std::string& out, const std::vector<Row>& rows) {
+  if constexpr (std::is_same_v<Row, FlowRow>)
+    out.reserve(out.size() + rows.size() * (rows.empty() ? 0 : rows[0].record_json.size() + 400));
   for (const Row& r : rows) {
     bool first = true;
     auto sep = [&] {

@@ -33,6 +33,9 @@ class SqlDialect {
   virtual std::string int_div(const std::string& a, const std::string& b) const = 0;
   // 1 if `needle` (a literal) occurs in `haystack`, else 0.
   virtual std::string contains(const std::string& haystack, const std::string& needle) const = 0;
+  // What to select flows from: "flows", or in SQLite the table without the
+  // record's JSON when the query does not need it (scans read far less).
+  virtual std::string flows_table(bool with_record) const { return "flows"; }
 };
 
 using ResultRows = std::vector<std::vector<std::string>>;

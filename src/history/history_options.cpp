@@ -38,6 +38,8 @@ std::unique_ptr<HistoryWriter> open_history(const HistoryOptions& o, const std::
     throw UserError(e.what());
   }
   WriterOptions w;
+  // ClickHouse wants few, large inserts (each one is a part to merge later).
+  if (!o.dump_flows.empty()) w.batch_size = 10'000;
   w.retention.max_days = o.days;
   w.retention.max_mb = o.max_mb;
   return std::make_unique<HistoryWriter>(std::move(store), w);

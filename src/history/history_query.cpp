@@ -120,10 +120,12 @@ json flows_between(const FlowStore& store, const live::Params& p, const TimeRang
   const int64_t limit = read_int(p, "limit", 50, 1, 1000);
   const bool details = read_choice(p, "details", "0", {"0", "1"}) == "1";
   const std::string where = flow_conditions(p, range, d);
-  const ResultRows total = store.select("SELECT count(*) FROM flows WHERE " + where);
+  const ResultRows total =
+      store.select("SELECT count(*) FROM " + d.flows_table(false) + " WHERE " + where);
   // (format() is for short messages: SQL is built by concatenation.)
   const ResultRows rows = store.select(
-      std::string("SELECT ") + kFlowSelect + (details ? ", record" : "") + " FROM flows WHERE " +
+      std::string("SELECT ") + kFlowSelect + (details ? ", record" : "") + " FROM " +
+      d.flows_table(details) + " WHERE " +
       where + " ORDER BY " + sort_expression(sort, d) + (order == "asc" ? " ASC" : " DESC") +
       ", uid ASC LIMIT " + std::to_string(offset) + ", " + std::to_string(limit));
   json out = {{"from", range.from_ms / 1000.0},
@@ -138,10 +140,10 @@ json flows_between(const FlowStore& store, const live::Params& p, const TimeRang
 
 // The rows one flow gives to each group of a top-N: (key columns..., bytes
 // sent, bytes received, packets), once per end for hosts and processes.
-std::string top_source(const std::string& by, const std::string& where) {
+std::string top_source(const std::string& by, const std::string& where, const std::string& table) {
   const std::string c2s = "bytes_c2s AS sent, bytes_s2c AS rcvd, ";
   const std::string s2c = "bytes_s2c AS sent, bytes_c2s AS rcvd, ";
-  const std::string packets = "packets_c2s + packets_s2c AS pk FROM flows WHERE " + where;
+  const std::string packets = "packets_c2s + packets_s2c AS pk FROM " + table + " WHERE " + where;
   if (by == "application")
     return "SELECT CASE WHEN application = '' THEN 'Unknown' ELSE application END AS k1, " + c2s +
            packets;
@@ -175,7 +177,7 @@ json HistoryQuery::top(const live::Params& p) const {
   const ResultRows rows = store_.select(
       "SELECT " + key_list +
       ", sum(sent) AS s, sum(rcvd) AS r, sum(pk) AS p, count(*) AS n, sum(sent + rcvd) AS total "
-      "FROM (" + top_source(by, where) + ") GROUP BY " + key_list + " ORDER BY total DESC, " +
+      "FROM (" + top_source(by, where, store_.dialect().flows_table(false)) + ") GROUP BY " + key_list + " ORDER BY total DESC, " +
       key_list + " LIMIT " + std::to_string(limit));
   json items = json::array();
   for (const auto& row : rows) {

@@ -204,7 +204,7 @@ WriterStats HistoryWriter::stats() const {
 std::string HistoryWriter::report() const {
   const WriterStats s = stats();
   std::string line = format(
-      "history: %s: %llu flows written in %llu batches, %llu dropped, %llu not storable, "
+      "vedetta: history: %s: %llu flows written in %llu batches, %llu dropped, %llu not storable, "
       "%llu failed writes",
       store_->describe().c_str(), (unsigned long long)s.written, (unsigned long long)s.batches,
       (unsigned long long)s.dropped, (unsigned long long)s.bad_records,

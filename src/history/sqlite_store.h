@@ -38,6 +38,7 @@ class SqliteStore : public FlowStore {
   sqlite3* read_db_ = nullptr;  // queries; WAL lets it read while the writer writes
   mutable std::mutex read_mutex_;
   sqlite3_stmt* insert_flow_ = nullptr;
+  sqlite3_stmt* insert_record_ = nullptr;
   sqlite3_stmt* insert_series_ = nullptr;
 };
 
