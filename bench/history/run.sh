@@ -3,6 +3,7 @@
 # (Debian's clickhouse-server, own config, data directory and ports, stopped
 # by pid), then the history queries over what was stored.
 #   bench/history/run.sh [FLOWS] [PCAP]      (from the repo, after a build)
+#   SKIP_SQLITE=1: ClickHouse only; EXTRA=--no-record: without the JSON column
 # Figures and profile: docs/benchmarks.md, "History".
 set -euo pipefail
 FLOWS=${1:-1000000}
@@ -12,10 +13,13 @@ WORK=$(mktemp -d /tmp/vedetta-history-bench.XXXXXX)
 trap 'if [ -n "${CH_PID:-}" ]; then kill "$CH_PID"; wait "$CH_PID" || true; fi; rm -rf "$WORK"' EXIT
 
 ./build/vedetta probe -q -i "$PCAP" --json "$WORK/flows.json" >/dev/null 2>&1
-echo "== SQLite, $FLOWS flows"
-"$BENCH" --json "$WORK/flows.json" --store "sqlite:$WORK/history.db" --flows "$FLOWS" ${EXTRA:-}
-ls -l "$WORK/history.db"
-rm -f "$WORK"/history.db*
+if [ -z "${SKIP_SQLITE:-}" ]; then
+  echo "== SQLite, $FLOWS flows"
+  /usr/bin/time -f "bench process: %U s user, %S s system, %M KB max RSS" \
+    "$BENCH" --json "$WORK/flows.json" --store "sqlite:$WORK/history.db" --flows "$FLOWS" ${EXTRA:-}
+  ls -l "$WORK/history.db"
+  rm -f "$WORK"/history.db*
+fi
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 TCP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -38,7 +42,8 @@ CH_PID=$!
 for _ in $(seq 300); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/ping" && break; sleep 0.1; done
 for BATCH in 10000; do
   echo "== ClickHouse, $FLOWS flows, batches of $BATCH"
-  ${WRAP:-} "$BENCH" --json "$WORK/flows.json" --store "clickhouse://bench:bench@127.0.0.1:$PORT/bench" \
+  ${WRAP:-/usr/bin/time -f "bench process: %U s user, %S s system, %M KB max RSS"} "$BENCH" --json "$WORK/flows.json" --store "clickhouse://bench:bench@127.0.0.1:$PORT/bench" \
     --flows "$FLOWS" --batch "$BATCH" ${EXTRA:-}
 done
 du -sh "$WORK/ch/data/bench"
+echo "clickhouse-server CPU: $(ps -o times= -p "$CH_PID") s"
