@@ -99,7 +99,11 @@ int run(ServerArgs& a) {
     o.zmq_export = e;
   }
   if (!o.data_dir.empty()) make_data_dir(o.data_dir);
-  if (o.data_dir.empty() && a.history.dump_flows.empty()) a.history.disabled = true;
+  if (o.data_dir.empty() && a.history.dump_flows.empty() && !a.history.disabled) {
+    a.history.disabled = true;
+    if (!a.quiet)
+      std::fprintf(stderr, "vedetta: server: no history (give --data-dir DIR, or --dump-flows)\n");
+  }
   // Opened before the privilege drop: the database files are created now.
   std::unique_ptr<history::HistoryWriter> history = history::open_history(a.history, o.data_dir);
   if (history) {

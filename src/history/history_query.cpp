@@ -160,13 +160,22 @@ std::string top_source(const std::string& by, const std::string& where, const st
          "server_process AS k3, server_user AS k4, " + s2c + packets + " AND server_pid > 0";
 }
 
+// A NUL would end the SQL text early: no parameter may hold one.
+void refuse_nul(const live::Params& p) {
+  for (const auto& [name, value] : p)
+    if (value.find('\0') != std::string::npos)
+      throw BadQuery("history: " + name + ": contains a NUL character");
+}
+
 }  // namespace
 
 json HistoryQuery::flows(const live::Params& p) const {
+  refuse_nul(p);
   return flows_between(store_, p, read_time_range(p, now_epoch_ms()));
 }
 
 json HistoryQuery::top(const live::Params& p) const {
+  refuse_nul(p);
   const std::string by = read_choice(p, "by", "application", {"application", "host", "peer", "process"});
   const int64_t limit = read_int(p, "limit", 10, 1, 1000);
   const TimeRange range = read_time_range(p, now_epoch_ms());
@@ -205,6 +214,7 @@ json HistoryQuery::top(const live::Params& p) const {
 }
 
 json HistoryQuery::timeseries(const live::Params& p) const {
+  refuse_nul(p);
   const std::string kind =
       read_choice(p, "kind", "interface", {"interface", "application", "host", "process"});
   auto key = p.find("key");
@@ -251,6 +261,7 @@ json HistoryQuery::timeseries(const live::Params& p) const {
 }
 
 json HistoryQuery::drilldown(const live::Params& p) const {
+  refuse_nul(p);
   const std::string kind =
       read_choice(p, "kind", "interface", {"interface", "application", "host", "process"});
   auto key = p.find("key");

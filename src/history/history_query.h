@@ -6,7 +6,10 @@
 // that ties come back in the same order from both.
 //
 // Parameters are the query string as given (live::Params); a bad one throws
-// live::BadQuery naming it. Times are epoch seconds; buckets are UTC.
+// live::BadQuery naming it (400). A store that cannot answer now throws
+// StoreUnavailable (503: ClickHouse unreachable), anything else StoreError (500).
+// Thread-safe: the API's threads may ask while the writer writes.
+// Times are epoch seconds; buckets are UTC.
 #include <cstdint>
 #include <string>
 

@@ -119,6 +119,8 @@ TEST(SqliteStore, BadParametersNameThemselves) {
             "history: bucket: must be a multiple of 60 seconds");
   EXPECT_EQ(message([&] { q.flows({{"process_key", "ntopng"}}); }),
             "history: process_key: 'ntopng' is not PID@HOST");
+  EXPECT_EQ(message([&] { q.flows({{"host", std::string("a\0b", 3)}}); }),
+            "history: host: contains a NUL character");
   // Quotes in values are data, not SQL.
   EXPECT_EQ(q.flows({{"process", "x' OR '1'='1"}})["total"], 0);
 }
