@@ -33,10 +33,11 @@ class RowReader {
   size_t i_ = 0;
 };
 
-json read_end(RowReader& r, json& end_out) {
-  end_out["ip"] = r.text();
-  end_out["port"] = r.number();
-  return end_out;
+json read_end(RowReader& r) {
+  json end;
+  end["ip"] = r.text();
+  end["port"] = r.number();
+  return end;
 }
 
 json read_process(RowReader& r, const std::string& ip) {
@@ -63,9 +64,7 @@ json flow_json(const std::vector<std::string>& row, bool with_fields) {
   f["ip_version"] = r.number();
   f["l4"] = l4_name(r.number());
   f["vlan"] = r.number();
-  json client, server;
-  read_end(r, client);
-  read_end(r, server);
+  json client = read_end(r), server = read_end(r);
   const std::string app = r.text();
   f["application"] = app.empty() ? "Unknown" : app;
   f["category"] = r.text();
