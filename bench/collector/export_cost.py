@@ -48,7 +48,7 @@ def with_collector(vedetta, fn):
     port = free_port()
     server = subprocess.Popen(
         [vedetta, "server", "-i", f"tcp://127.0.0.1:{port}c", "-q", "--merge-wait", "0",
-         "--keep-root"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+         "--keep-root", "--http-port", "0", "--data-dir", ""], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     time.sleep(0.5)
     try:
         return fn(port)

@@ -34,7 +34,8 @@ def run_case(build, fmt, senders, messages):
     port = free_port()
     server = subprocess.Popen(
         [os.path.join(build, "vedetta"), "server", "-i", f"tcp://127.0.0.1:{port}c",
-         "--stats-interval", "0.2", "--merge-wait", "0", "--keep-root"],
+         "--stats-interval", "0.2", "--merge-wait", "0", "--keep-root",
+         "--http-port", "0", "--data-dir", ""],
         stderr=subprocess.PIPE, text=True)
     counted = {"flows": 0, "lost": 0, "bad": 0}
     done = threading.Event()

@@ -1,6 +1,4 @@
 // `vedetta probe`: options → ProbeOptions, sinks, privilege drop, run.
-#include <linux/capability.h>
-
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -79,18 +77,6 @@ IP bytes since the flow's previous export; INITIATOR_/RESPONDER_ are totals.
 After opening its inputs the probe runs as --user (default nobody) with no
 capabilities (with --events poll: CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE and
 CAP_SYS_ADMIN, to read other processes' sockets); --keep-root keeps root.)";
-
-// What the probe still needs once it runs as --user. eBPF attribution
-// needs nothing (the ring buffers are open); polling reads every process's
-// /proc/PID/fd (a directory only its owner may list: CAP_DAC_READ_SEARCH;
-// its links and /proc/PID/ns/net: CAP_SYS_PTRACE, read mode) and enters
-// other network namespaces to create their sock_diag socket (setns:
-// CAP_SYS_ADMIN).
-std::vector<int> capabilities_kept(const Probe& probe) {
-  const FlowAttribution* attribution = probe.attribution();
-  if (!attribution || attribution->source() != FlowAttribution::Source::kPoll) return {};
-  return {CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE, CAP_SYS_ADMIN};
-}
 
 // The "event" message: the probe's statistics in the shape nProbe sends
 // (ntopng shows them per interface). Runs on the packet loop's thread.
@@ -228,7 +214,7 @@ int run(ProbeArgs& a) {
     probe.add_sink(std::make_unique<TableSink>(stdout, fields));
 
   if (!a.keep_root) {
-    std::string note = drop_privileges(a.user, capabilities_kept(probe));
+    std::string note = drop_privileges(a.user, probe.capabilities_needed());
     if (!a.quiet) std::fprintf(stderr, "vedetta: %s\n", note.c_str());
   }
 
@@ -321,8 +307,9 @@ std::function<int()> add_probe_command(CLI::App& app) {
       ->check(CLI::IsMember({"auto", "ebpf", "poll", "none"}))->capture_default_str();
   p->add_option("--netns-scope", a.netns_scope,
                 "Network namespaces whose sockets name a flow's processes: own (the probe's), "
-                "all (the machine's); auto = own when the probe runs in a namespace other than "
-                "the initial one, else all")
+                "all (the machine's: each end in the namespace, behind the capture interface, "
+                "that has its address); auto = own when the probe runs in a namespace other "
+                "than the initial one, else all")
       ->check(CLI::IsMember({"auto", "own", "all"}))->capture_default_str();
   p->add_option("--processes-json", a.processes_json,
                 "Write the active processes (flows, bytes sent/received, active since) as JSON "

@@ -1,13 +1,11 @@
 // `vedetta server`: collect flows from probes (ZeroMQ) and routers
 // (NetFlow/IPFIX) into one live model per input, merge the two ends of
 // flows seen by probes on different hosts, print them (--json) and/or pass
-// them up to a collector above (--zmq-export). The web console (a later
-// issue) will show the same model.
-#include <sys/stat.h>
-
-#include <cerrno>
+// them up to a collector above (--zmq-export). With -i eth0, -i any or
+// -i trace.pcap a probe runs inside the server. The console's live model
+// (src/live) sees every interface's flows; the web console (src/web)
+// serves it over HTTP(S) with a login.
 #include <csignal>
-#include <cstring>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -15,9 +13,12 @@
 #include "app/commands.h"
 #include "app/stop_signals.h"
 #include "app/privileges.h"
+#include "app/delay_accounting.h"
+#include "app/server_web.h"
 #include "collect/collector.h"
 #include "common/user_error.h"
 #include "history/history_options.h"
+#include "live/live_model.h"
 
 namespace vedetta {
 namespace {
@@ -37,6 +38,8 @@ struct ServerArgs {
   std::string user = "nobody";
   bool keep_root = false;
   bool quiet = false;
+  live::LiveModelOptions live;
+  ConsoleArgs console;
   history::HistoryOptions history;
 };
 
@@ -48,6 +51,10 @@ EXAMPLES:
   vedetta server -i "tcp://127.0.0.1:5556c" --json -        # collector mode: probes connect (--zmq-probe-mode)
   vedetta server -i netflow://:2055 -i ipfix://:4739 --json -   # routers, softflowd, nProbe
   vedetta server -i "tcp://*:5556c" --zmq-export "tcp://127.0.0.1:5557"  # a level of a hierarchy
+  vedetta server -i eth0                                   # a probe inside the server
+  vedetta server -i trace.pcap                             # replay a capture for the console
+  vedetta server -i eth0 --http-bind 0.0.0.0 --tls-cert c.pem --tls-key k.pem   # console over HTTPS
+  vedetta server -i "tcp://*:5556c" --http-port 0 --data-dir ""  # no console, nothing kept
   vedetta server -i tcp://127.0.0.1:5556 --data-dir /var/lib/vedetta     # history in DIR/history.db
   vedetta server -i tcp://127.0.0.1:5556 --dump-flows clickhouse://vedetta:pw@db1:8123/vedetta
 
@@ -55,8 +62,17 @@ Flows seen by probes on both hosts of a conversation (the same tuple at
 overlapping times) are merged into one, with the client process from one and
 the server process from the other; the counters are one probe's, never summed.
 A finished flow is printed --merge-wait seconds after its last record. Inputs
-without an address bind 127.0.0.1. After opening its inputs the server runs
-as --user (default nobody) with no capabilities.)";
+without an address bind 127.0.0.1. An interface or a capture file as -i runs
+the probe inside the server (process attribution as `vedetta probe` does it;
+active flows exported every second). After opening its inputs the server
+runs as --user (default nobody) with no capabilities (those polling
+attribution needs when eBPF is not available).
+
+The web console and its REST API (docs/api.md) listen on 127.0.0.1:3000.
+At the first start the user admin gets a random password, printed once here
+and kept in DATA_DIR/admin-password (mode 0600), unless
+--admin-password-file FILE or $VEDETTA_ADMIN_PASSWORD gives one. Scripts
+use an API token (POST /api/v1/tokens) or basic auth.)";
 
 std::string read_key_file(const std::string& path) {
   std::ifstream in(path);
@@ -69,14 +85,6 @@ std::string read_key_file(const std::string& path) {
                "characters",
                path.c_str(), key.size()));
   return key;
-}
-
-void make_data_dir(const std::string& dir) {
-  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
-    throw UserError(format("--data-dir %s: cannot create it: %s", dir.c_str(), strerror(errno)));
-  struct stat st {};
-  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-    throw UserError(format("--data-dir %s: not a directory", dir.c_str()));
 }
 
 int run(ServerArgs& a) {
@@ -98,31 +106,50 @@ int run(ServerArgs& a) {
     e.source_id = a.zmq_export_source_id;
     o.zmq_export = e;
   }
-  if (!o.data_dir.empty()) make_data_dir(o.data_dir);
+  // One data directory: the collector's msg_ids, the console's users.
+  a.console.web.data_dir = o.data_dir;
+  if (!o.data_dir.empty()) web::prepare_data_dir(o.data_dir, std::nullopt);
+  // A local probe (-i eth0) attributes flows as `vedetta probe` does by default.
+  o.input.local_probe.probe.attribution = ProbeOptions::Attribution::kAuto;
+  o.input.local_probe.probe.delayacct = current_delay_accounting();
+  // --- the console's live model (issue 6) ---
+  live::LiveModel model(a.live);
+  o.observer = &model;
+  // --- history (issue 7): finished flows into SQLite in the data directory or ClickHouse ---
   if (o.data_dir.empty() && a.history.dump_flows.empty() && !a.history.disabled) {
     a.history.disabled = true;
     if (!a.quiet)
       std::fprintf(stderr, "vedetta: server: no history (give --data-dir DIR, or --dump-flows)\n");
   }
-  // Opened before the privilege drop: the database files are created now.
-  std::unique_ptr<history::HistoryWriter> history = history::open_history(a.history, o.data_dir);
-  if (history) {
-    o.on_merged_flow = [w = history.get()](const wire::FlowRecord& r) { w->add(r); };
-    if (!a.quiet) std::fprintf(stderr, "vedetta: server: history in %s\n", history->store().describe().c_str());
+  // Opened while still root: the database files exist before the console
+  // hands the data directory over to --user.
+  std::unique_ptr<history::HistoryWriter> history_writer =
+      history::open_history(a.history, o.data_dir);
+  if (history_writer) {
+    o.on_merged_flow = [w = history_writer.get()](const wire::FlowRecord& r) { w->add(r); };
+    if (!a.quiet)
+      std::fprintf(stderr, "vedetta: server: history in %s\n",
+                   history_writer->store().describe().c_str());
   }
   collect::Collector collector(o);
+  // The web console answering from `model`: port, TLS key and data
+  // directory while still root; users and serving after the drop.
+  auto console = open_console(a.console, model, a.keep_root ? "" : a.user);
+  // --- end of the console ---
   if (!a.keep_root) {
-    std::string note = drop_privileges(a.user);
+    std::string note = drop_privileges(a.user, collector.capabilities_needed());
     if (!a.quiet) std::fprintf(stderr, "vedetta: server: %s\n", note.c_str());
   }
+  if (console) console->start();
   g_running = &collector;
   on_stop_signals(on_signal);
   collector.run();
   g_running = nullptr;
+  if (console) console->stop();
   std::fprintf(stderr, "%s", collector.report().c_str());
-  if (history) {
-    history->stop();  // writes what is queued
-    std::fprintf(stderr, "%s", history->report().c_str());
+  if (history_writer) {
+    history_writer->stop();  // writes what is queued
+    std::fprintf(stderr, "%s", history_writer->report().c_str());
   }
   return 0;
 }
@@ -139,12 +166,16 @@ std::function<int()> add_server_command(CLI::App& app) {
   s->add_option("-i,--interface", a.collector.inputs,
                 "Input: tcp://HOST:PORT (probe binds), tcp://*:PORTc (probes connect), "
                 "several ZeroMQ endpoints joined by commas (one interface), netflow://[ADDR]:PORT, "
-                "ipfix://[ADDR]:PORT; repeat -i for separate interfaces")
+                "ipfix://[ADDR]:PORT, or an interface (eth0, any) or capture file for a probe "
+                "inside the server; repeat -i for separate interfaces")
       ->required();
+  a.collector.data_dir = "/var/lib/vedetta";
   s->add_option("--data-dir", a.collector.data_dir,
-                "Directory for what must survive a restart of the server (the ZeroMQ "
-                "senders' msg_ids, so that messages lost across it are counted) and the "
-                "history (history.db); created if missing; \"\" = keep nothing")
+                "Directory for what must survive a restart of the server: the console's users, "
+                "sessions and API tokens, the history (history.db), the ZeroMQ senders' msg_ids "
+                "(so that messages lost "
+                "across it are counted); created 0700 and owned by --user; \"\" = keep nothing "
+                "(with --http-port 0)")
       ->capture_default_str();
   history::add_history_options(s, a.history);
   s->add_option("--json", a.collector.json_path,
@@ -181,12 +212,18 @@ std::function<int()> add_server_command(CLI::App& app) {
   s->add_option("--stats-interval", a.collector.stats_interval_s, "Seconds between stats lines")
       ->check(CLI::Range(0.1, 86400.0))
       ->capture_default_str();
+  s->add_option("--top-series", a.live.series.top,
+                "Entries of each kind (application, host, process) with 1-second time series; "
+                "the others get 1-minute points")
+      ->check(CLI::Range(size_t(0), size_t(100000)))
+      ->capture_default_str();
   s->add_flag("-q,--quiet", a.quiet, "No periodic stats line (the exit report stays)");
   s->add_option("--duration", a.collector.duration_s, "Stop after this many seconds")
       ->check(CLI::Range(0.0, 1e9));
   s->add_option("-u,--user", a.user, "User to run as after opening the inputs")
       ->capture_default_str();
   s->add_flag("--keep-root", a.keep_root, "Keep root privileges (no drop)");
+  add_console_options(s, a.console);
   return [args]() { return run(*args); };
 }
 

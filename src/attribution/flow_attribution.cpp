@@ -21,6 +21,16 @@ constexpr uint64_t kScanEveryNs = 1'000'000'000ULL;
 // A flow no socket matches may be newer than the last scan; scan again, but
 // not for every remote flow of a busy link.
 constexpr uint64_t kRescanOnMissNs = 250'000'000ULL;
+// Interfaces and addresses come and go (a container starts). The kernel
+// announces it: the map is read again, at most this often.
+constexpr uint64_t kReadInterfacesAtMostNs = 250'000'000ULL;
+constexpr uint64_t kCheckAnnouncementsEveryNs = 100'000'000ULL;  // a recv() each time
+// Where the announcements do not cover the peers' namespaces (the socket
+// was not opened as root), an interface not in the map is looked for again
+// after a second, an address no namespace behind the interface has (a
+// remote one, most often) after ten.
+constexpr uint64_t kReadInterfacesOnNewNs = 1'000'000'000ULL;
+constexpr uint64_t kReadInterfacesOnMissNs = 10'000'000'000ULL;
 
 uint64_t wall_us() {
   timespec ts;
@@ -57,6 +67,14 @@ FlowAttribution::FlowAttribution(Source source, DelayAccounting delayacct, Names
     own_netns_ = static_cast<uint32_t>(own_ns.st_ino);
     sockets_.prefer_namespace(own_netns_);
     if (scope_ == NamespaceScope::kOwn) sockets_.scope_to_namespace(own_netns_);
+  }
+  // Before the privilege drop: other namespaces' addresses need
+  // CAP_NET_ADMIN, their announcements CAP_NET_BROADCAST.
+  // Agent mode's flows come from system calls: no interface to map.
+  if (scope_ == NamespaceScope::kAll && own_netns_ && source_ != Source::kFed) {
+    interface_changes_ = std::make_unique<RouteChanges>();
+    interface_changes_->changed();
+    read_interfaces(event_clock_now_ns());
   }
   processes_.seed_from_proc();
   scan(event_clock_now_ns());
@@ -96,6 +114,10 @@ void FlowAttribution::drain() {
   } else if (source_ == Source::kPoll && now >= last_scan_ns_ + kScanEveryNs) {
     scan(now);
   }
+  if (interface_changes_ && now >= changes_checked_ns_ + kCheckAnnouncementsEveryNs) {
+    changes_checked_ns_ = now;
+    if (interface_changes_->changed()) interfaces_changed_ = true;
+  }
   // The rings are read one after the other: a process's last socket
   // events may come after its exit, and must be watched first.
   for (size_t i = 0; i < exits_.size(); ++i) resources_.on_exit(exit_pids_[i], exits_[i]);
@@ -109,20 +131,51 @@ void FlowAttribution::drain() {
   }
 }
 
-FlowProcesses FlowAttribution::lookup(const Flow& flow) {
+void FlowAttribution::read_interfaces(uint64_t now_ns) {
+  interfaces_.refresh(own_netns_);
+  interfaces_read_ns_ = now_ns;
+  interfaces_changed_ = false;
+}
+
+uint32_t FlowAttribution::end_namespace(uint32_t ifindex, const IpAddress& address) {
+  if (!ifindex || !interface_changes_) return 0;
+  if (interfaces_changed_) {
+    uint64_t now = event_clock_now_ns();
+    if (now >= interfaces_read_ns_ + kReadInterfacesAtMostNs) read_interfaces(now);
+  }
+  if (uint32_t ns = interfaces_.owner(ifindex, address)) return ns;
+  if (interface_changes_->all_namespaces() && !interfaces_changed_) return 0;
+  uint64_t now = event_clock_now_ns();
+  uint64_t wait = interfaces_.knows(ifindex) ? kReadInterfacesOnMissNs : kReadInterfacesOnNewNs;
+  if (now < interfaces_read_ns_ + wait) return 0;
+  read_interfaces(now);
+  return interfaces_.owner(ifindex, address);
+}
+
+std::vector<std::string> FlowAttribution::take_warnings() {
+  std::vector<std::string> out = scanner_.take_warnings();
+  for (std::string& w : interfaces_.take_warnings()) out.push_back(std::move(w));
+  return out;
+}
+
+FlowProcesses FlowAttribution::lookup(const Flow& flow, uint32_t ifindex) {
   FlowProcesses r;
   const Endpoint& c = flow.client();
   const Endpoint& s = flow.server();
+  // 0 (not known): every namespace the scope allows.
+  const uint32_t client_ns = end_namespace(ifindex, c.addr);
+  const uint32_t server_ns = end_namespace(ifindex, s.addr);
+  stats_.ends_by_interface += (client_ns != 0) + (server_ns != 0);
   // The flow's first packet on the events' clock: picks, among sockets that
   // had this tuple one after the other, the one alive then.
   int64_t start = static_cast<int64_t>(flow.first_us) * 1000 - epoch_offset_ns_;
   uint64_t at_ns = start > 0 ? static_cast<uint64_t>(start) : 0;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (const SocketOwner* o = sockets_.find(flow.key.l4_proto, c, s, 0, at_ns)) {
+    if (const SocketOwner* o = sockets_.find(flow.key.l4_proto, c, s, client_ns, at_ns)) {
       r.client = o->process;
       r.client_others = o->others;
     }
-    if (const SocketOwner* o = sockets_.find(flow.key.l4_proto, s, c, 0, at_ns)) {
+    if (const SocketOwner* o = sockets_.find(flow.key.l4_proto, s, c, server_ns, at_ns)) {
       r.server = o->process;
       r.server_others = o->others;
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "attribution/host_addresses.h"
+#include "attribution/interface_namespaces.h"
 #include "attribution/process_table.h"
 #include "attribution/resource_sampler.h"
 #include "attribution/socket_map.h"
@@ -43,6 +44,9 @@ struct AttributionStats {
                                        // of successful calls, close entries)
   uint64_t process_events = 0;    // eBPF fork/exec/exit events received
   uint64_t scans = 0;             // socket scans (1 with eBPF: the seeding at start)
+  // Flow ends looked up in the one namespace their capture interface gives
+  // (the others: in every namespace the scope allows).
+  uint64_t ends_by_interface = 0;
   // eBPF: events the kernel side kept to itself (lean mode): a process's
   // repeated send/receive on a socket and peer; enter events and closes of
   // files and pipes.
@@ -76,16 +80,23 @@ class FlowAttribution {
   // the next drain()).
   void on_syscall_event(const vedetta_syscall_event& e);
   void on_process_event(const vedetta_process_event& p);
-  FlowProcesses lookup(const Flow& flow);
+  // `ifindex`: the interface that captured the flow (0 = not known). With
+  // scope kAll, each end is then looked up among the sockets of the
+  // namespace that owns its address, of those the interface's packets
+  // belong to (its own, its veth peer's, its bridge ports' peers');
+  // otherwise, or when none owns it, in every namespace, the own first.
+  FlowProcesses lookup(const Flow& flow, uint32_t ifindex = 0);
   AttributionStats stats() const;
   // The process as the table knows it now (null if it does not).
   ProcessRef current_process(uint32_t pid) const { return processes_.find(pid); }
   Source source() const { return source_; }
-  // Namespaces whose sockets could not be read, each said once.
-  std::vector<std::string> take_warnings() { return scanner_.take_warnings(); }
+  // Namespaces whose sockets or addresses could not be read, each said once.
+  std::vector<std::string> take_warnings();
 
  private:
   void scan(uint64_t now_ns);
+  uint32_t end_namespace(uint32_t ifindex, const IpAddress& address);
+  void read_interfaces(uint64_t now_ns);
   void sample_resources();
   std::optional<FlowResources> resources(const ProcessRef& p, const Flow& flow);
 
@@ -102,6 +113,13 @@ class FlowAttribution {
   uint64_t last_scan_ns_ = 0;
   NamespaceScope scope_ = NamespaceScope::kAll;
   uint32_t own_netns_ = 0;
+  // Scope kAll: capture interface → the namespaces behind it, read again
+  // when the kernel announces a change.
+  InterfaceNamespaces interfaces_;
+  std::unique_ptr<RouteChanges> interface_changes_;
+  bool interfaces_changed_ = false;
+  uint64_t interfaces_read_ns_ = 0;
+  uint64_t changes_checked_ns_ = 0;
   ResourceSampler resources_;
   uint64_t last_sample_us_ = 0;
   std::vector<ExitTotals> exits_;      // applied after the socket events of the same drain

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "attribution/netlink_dump.h"
 #include "attribution/socket_map.h"
 #include "common/user_error.h"
 
@@ -33,43 +34,26 @@ void request_dump(int fd, uint8_t family, uint8_t protocol) {
   req.body.sdiag_family = family;
   req.body.sdiag_protocol = protocol;
   req.body.idiag_states = kAllStates;
-  sockaddr_nl kernel{};
-  kernel.nl_family = AF_NETLINK;
-  if (sendto(fd, &req, sizeof req, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0)
-    throw UserError(format("sock_diag request (family %u, protocol %u): %s", family, protocol,
-                           strerror(errno)));
+  std::string what = format("sock_diag request (family %u, protocol %u)", family, protocol);
+  send_netlink_request(fd, &req, sizeof req, what.c_str());
 }
 
 // Reads the answers to one dump request until NLMSG_DONE.
 void read_dump(int fd, uint8_t protocol, std::vector<DiagSocket>& out) {
-  alignas(nlmsghdr) char buf[32768];
-  for (;;) {
-    ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw UserError(format("sock_diag answer (protocol %u): %s", protocol, strerror(errno)));
-    }
-    int left = static_cast<int>(n);
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-      if (h->nlmsg_type == NLMSG_DONE) return;
-      if (h->nlmsg_type == NLMSG_ERROR) {
-        auto* err = static_cast<nlmsgerr*>(NLMSG_DATA(h));
-        throw UserError(format("sock_diag answer (protocol %u): %s", protocol,
-                               strerror(-err->error)));
-      }
-      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) continue;
-      auto* m = static_cast<inet_diag_msg*>(NLMSG_DATA(h));
-      if (m->idiag_inode == 0) continue;  // TIME_WAIT, request socket: no process holds it
-      DiagSocket s;
-      s.inode = m->idiag_inode;
-      s.l4_proto = protocol;
-      const auto* src = reinterpret_cast<const uint8_t*>(m->id.idiag_src);
-      const auto* dst = reinterpret_cast<const uint8_t*>(m->id.idiag_dst);
-      s.local = endpoint_of(m->idiag_family, src, ntohs(m->id.idiag_sport));
-      s.remote = endpoint_of(m->idiag_family, dst, ntohs(m->id.idiag_dport));
-      out.push_back(s);
-    }
-  }
+  std::string what = format("sock_diag answer (protocol %u)", protocol);
+  read_netlink_answer(fd, what.c_str(), [&](const nlmsghdr& h) {
+    if (h.nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) return;
+    const auto* m = static_cast<const inet_diag_msg*>(NLMSG_DATA(&h));
+    if (m->idiag_inode == 0) return;  // TIME_WAIT, request socket: no process holds it
+    DiagSocket s;
+    s.inode = m->idiag_inode;
+    s.l4_proto = protocol;
+    const auto* src = reinterpret_cast<const uint8_t*>(m->id.idiag_src);
+    const auto* dst = reinterpret_cast<const uint8_t*>(m->id.idiag_dst);
+    s.local = endpoint_of(m->idiag_family, src, ntohs(m->id.idiag_sport));
+    s.remote = endpoint_of(m->idiag_family, dst, ntohs(m->id.idiag_dport));
+    out.push_back(s);
+  });
 }
 
 int open_diag_socket() {

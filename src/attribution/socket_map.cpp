@@ -58,8 +58,19 @@ size_t SocketMap::KeyHash::operator()(const Key& k) const {
   return static_cast<size_t>(h ^ (h >> 31));
 }
 
+void SocketMap::count_open(const SocketOwner& o, bool add) {
+  if (o.closed || !o.process) return;
+  uint32_t pid = o.process->pid;
+  if (add) {
+    ++open_by_pid_[pid];
+  } else if (auto it = open_by_pid_.find(pid); it != open_by_pid_.end() && --it->second == 0) {
+    open_by_pid_.erase(it);
+  }
+}
+
 void SocketMap::record(const Key& key, const vedetta_syscall_event& e, bool closing) {
   SocketOwner& o = sockets_[key];
+  count_open(o, false);
   // A new socket on the tuple of a closed one (connect/accept/bind start a
   // socket's life): the old one is kept for flows that started before.
   bool starts = e.syscall == SYS_connect || e.syscall == SYS_accept || e.syscall == SYS_accept4 ||
@@ -85,6 +96,7 @@ void SocketMap::record(const Key& key, const vedetta_syscall_event& e, bool clos
   o.last_ns = e.ts_ns;
   o.closed = closing;
   o.from_scan = false;
+  count_open(o, true);
   note_namespace(key.netns);
 }
 
@@ -101,6 +113,7 @@ void SocketMap::note_namespace(uint32_t netns) {
 void SocketMap::close_key(const Key& key, uint64_t ts_ns) {
   auto it = sockets_.find(key);
   if (it == sockets_.end()) return;
+  count_open(it->second, false);
   it->second.closed = true;
   it->second.last_ns = ts_ns;
 }
@@ -110,12 +123,14 @@ void SocketMap::seed(uint32_t netns, uint8_t l4_proto, const Endpoint& local,
   auto [it, added] = sockets_.try_emplace(Key{netns, l4_proto, local, remote});
   SocketOwner& o = it->second;
   if (!added && !o.from_scan && !o.closed) return;
+  count_open(o, false);
   o = SocketOwner{};
   o.process = std::move(process);
   o.tid = o.process ? o.process->pid : 0;
   o.fd = fd;
   o.last_ns = now_ns;
   o.from_scan = true;
+  count_open(o, true);
   note_namespace(netns);
 }
 
@@ -206,8 +221,7 @@ void SocketMap::expire(uint64_t now_ns, uint64_t keep_ns) {
 }
 
 void SocketMap::open_owners(std::vector<uint32_t>& out) const {
-  for (const auto& [key, owner] : sockets_)
-    if (!owner.closed && owner.process) out.push_back(owner.process->pid);
+  for (const auto& [pid, sockets] : open_by_pid_) out.push_back(pid);
 }
 
 SocketMapStats SocketMap::stats() const {

@@ -62,7 +62,7 @@ class SocketMap {
   const SocketOwner* find(uint8_t l4_proto, const Endpoint& local, const Endpoint& remote,
                           uint32_t netns = 0, uint64_t at_ns = 0);
 
-  // Pids of the processes holding an open socket (one entry per socket).
+  // Pids of the processes holding an open socket (each once), appended.
   void open_owners(std::vector<uint32_t>& out) const;
   // Drops closed sockets idle for longer than `keep_ns`.
   void expire(uint64_t now_ns, uint64_t keep_ns);
@@ -80,6 +80,9 @@ class SocketMap {
   };
 
   void record(const Key& key, const vedetta_syscall_event& e, bool closing);
+  // Keeps open_by_pid_ true: call with false before changing an owner's
+  // process or state, with true after.
+  void count_open(const SocketOwner& o, bool add);
   void close_key(const Key& key, uint64_t ts_ns);
   void note_namespace(uint32_t netns);
 
@@ -102,6 +105,9 @@ class SocketMap {
 
   ProcessTable& processes_;
   std::unordered_map<Key, SocketOwner, KeyHash> sockets_;
+  // Open sockets by owner pid: the resource sampler asks every second, and
+  // closed sockets, kept for late flows, far outnumber open ones.
+  std::unordered_map<uint32_t, uint32_t> open_by_pid_;
   // Namespaces seen, so that a lookup without one can try each.
   std::vector<uint32_t> namespaces_;
   uint32_t scope_ = 0;  // 0: every namespace

@@ -67,6 +67,9 @@ std::unique_ptr<PacketSource> PacketSource::open(const std::string& name,
       throw UserError(format("cannot capture on '%s': %s", name.c_str(), why.c_str()));
     }
     s->ifindex_ = if_nametoindex(name.c_str());
+    // "any": cooked v2 headers name each packet's interface, which says
+    // whose processes a flow's ends are (attribution); v1 ones do not.
+    if (name == "any") pcap_set_datalink(s->pcap_, DLT_LINUX_SLL2);
   }
   s->datalink_ = pcap_datalink(s->pcap_);
   if (!opts.bpf_filter.empty()) s->apply_filter(opts.bpf_filter);

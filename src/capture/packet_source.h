@@ -49,7 +49,8 @@ class PacketSource {
   CaptureStats stats() const;
   // For files: share of the file read so far (0..1); -1 for interfaces.
   double progress() const;
-  // Interface index for live captures (0 for files and "any").
+  // Interface index for live captures (0 for files and "any", whose
+  // packets carry their own in the Linux cooked v2 header).
   unsigned ifindex() const { return ifindex_; }
 
  private:

@@ -1,5 +1,6 @@
 #include "collect/collector.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -23,8 +24,9 @@ Collector::Collector(CollectorOptions options) : options_(std::move(options)) {
   for (const std::string& spec : options_.inputs) {
     Interface i;
     i.input = open_input(spec, options_.input);
+    const size_t index = interfaces_.size();
     i.model = std::make_unique<FlowModel>(
-        spec, options_.model, [this, spec](const CollectedFlow& f) { output(f, spec); });
+        spec, options_.model, [this, index](const CollectedFlow& f) { output(f, index); });
     interfaces_.push_back(std::move(i));
   }
   if (options_.json_path == "-") {
@@ -43,8 +45,18 @@ Collector::~Collector() {
   if (owns_json_) std::fclose(json_);
 }
 
-void Collector::output(const CollectedFlow& flow, const std::string& input_name) {
-  wire::FlowRecord merged = flow.merged(input_name);
+std::vector<int> Collector::capabilities_needed() const {
+  std::vector<int> all;
+  for (const Interface& i : interfaces_)
+    for (int c : i.input->capabilities_needed())
+      if (std::find(all.begin(), all.end(), c) == all.end()) all.push_back(c);
+  return all;
+}
+
+void Collector::output(const CollectedFlow& flow, size_t interface) {
+  if (options_.observer) options_.observer->flow_done(interface, flow);
+  if (!json_ && !exporter_ && !options_.on_merged_flow) return;
+  wire::FlowRecord merged = flow.merged(interfaces_[interface].input->name());
   if (options_.on_merged_flow) options_.on_merged_flow(merged);
   if (json_) {
     line_.clear();
@@ -55,9 +67,17 @@ void Collector::output(const CollectedFlow& flow, const std::string& input_name)
   if (exporter_) exporter_->add(std::move(merged));
 }
 
+void Collector::tick_observer() {
+  if (!options_.observer) return;
+  std::vector<CollectorInterface> view;
+  for (const Interface& i : interfaces_) view.push_back({*i.input, *i.model});
+  options_.observer->tick(view);
+}
+
 void Collector::run() {
   const double started = monotonic_now();
-  double last_expire = started, last_stats = started;
+  double last_expire = started, last_stats = started, last_tick = started;
+  tick_observer();
   std::vector<zmq_pollitem_t> items;
   std::vector<size_t> owner;  // interface of each poll item
   while (!stop_requested_) {
@@ -84,15 +104,22 @@ void Collector::run() {
       last_expire = now;
       if (json_) std::fflush(json_);
     }
+    if (now - last_tick >= 1) {
+      tick_observer();
+      last_tick = now;
+    }
     if (options_.stats_interval_s > 0 && now - last_stats >= options_.stats_interval_s) {
       std::fprintf(stderr, "%s\n", stats_line().c_str());
       last_stats = now;
     }
     if (options_.duration_s > 0 && now - started >= options_.duration_s) break;
   }
-  // What is still pending on the sockets, then every flow still held.
+  // What is still pending on the sockets (and a local probe's last flows),
+  // then every flow still held.
+  for (Interface& i : interfaces_) i.input->finish();
   for (Interface& i : interfaces_) i.input->read_ready(*i.model);
   for (Interface& i : interfaces_) i.model->flush_all();
+  tick_observer();
   if (json_) std::fflush(json_);
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "collect/collector_observer.h"
 #include "collect/flow_model.h"
 #include "collect/input_factory.h"
 #include "export/zmq_exporter.h"
@@ -25,6 +26,7 @@ struct CollectorOptions {
   std::optional<ZmqExportOptions> zmq_export;  // re-export upward
   double stats_interval_s = 5;                 // 0 = no periodic line
   double duration_s = 0;                       // 0 = until stopped
+  CollectorObserver* observer = nullptr;       // the console's live model (none = no console)
   // The server's data directory: what must survive a restart of the server
   // (the ZeroMQ senders' msg_ids, so that losses across it are counted).
   // "" = nothing kept.
@@ -41,13 +43,16 @@ class Collector {
   void stop() { stop_requested_ = true; }
   std::string report() const;  // multi-line, for stderr at exit
   std::string stats_line() const;
+  // Capabilities the inputs still need after the privilege drop (a local probe's).
+  std::vector<int> capabilities_needed() const;
 
  private:
   struct Interface {
     std::unique_ptr<FlowInput> input;
     std::unique_ptr<FlowModel> model;
   };
-  void output(const CollectedFlow& flow, const std::string& input_name);
+  void output(const CollectedFlow& flow, size_t interface);
+  void tick_observer();
 
   CollectorOptions options_;
   std::vector<Interface> interfaces_;

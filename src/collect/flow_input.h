@@ -37,17 +37,28 @@ struct InputStats {
   uint64_t bad_messages = 0;       // refused: garbage, wrong header size, truncated...
   uint64_t kernel_drops = 0;       // UDP datagrams the kernel dropped (socket buffer full)
   uint64_t unknown_templates = 0;  // NetFlow/IPFIX data sets before their template
+  // A local probe inside the server (collect/local_probe_input.h):
+  uint64_t capture_kernel_drops = 0;     // packets the kernel dropped (buffer full)
+  uint64_t capture_interface_drops = 0;  // packets the interface dropped
+  uint64_t live_queue_full = 0;          // records lost: the queue to the collector was full
+  uint64_t probe_flows_evicted = 0;      // flows the probe's table pushed out (--max-flows)
 };
 
 class FlowInput {
  public:
   virtual ~FlowInput() = default;
   virtual std::string name() const = 0;  // as given to -i
+  // What feeds it: "zmq", "netflow", "capture" (a live interface), "file" (a capture file).
+  virtual std::string kind() const = 0;
+  // Capabilities it still needs once the server has dropped root.
+  virtual std::vector<int> capabilities_needed() const { return {}; }
   // What to wait on (ZeroMQ sockets or plain fds), appended to `items`.
   virtual void poll_items(std::vector<zmq_pollitem_t>& items) = 0;
   // Reads everything ready now (never blocks) and hands it to `handler`.
   virtual void read_ready(RecordHandler& handler) = 0;
   virtual InputStats stats() const = 0;
+  // The server stops: stop producing, keep what is left for a last read_ready().
+  virtual void finish() {}
   // Per-source detail for the report (losses per source id...), one line each.
   virtual std::vector<std::string> source_lines() const { return {}; }
 };

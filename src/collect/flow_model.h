@@ -78,6 +78,11 @@ class FlowModel : public RecordHandler {
   const std::string& input_name() const { return input_name_; }
   const FlowModelStats& stats() const { return stats_; }
   size_t active_flows() const { return flows_.size(); }
+  // Every flow held now, in no particular order.
+  template <typename Visit>
+  void for_each_flow(Visit&& visit) const {
+    for (const auto& [id, f] : flows_) visit(f);
+  }
   // Latest "event" message (probe statistics) per observer.
   const std::map<std::string, std::string>& probe_events() const { return probe_events_; }
   void set_clock(std::function<double()> now) { now_ = std::move(now); }

@@ -14,9 +14,11 @@ std::unique_ptr<FlowInput> open_input(const std::string& spec, const InputOption
     return std::make_unique<ZmqInput>(spec, zmq);
   }
   if (is_netflow_url(spec)) return open_netflow_input(spec);
+  if (LocalProbeInput::handles(spec))
+    return std::make_unique<LocalProbeInput>(spec, options.local_probe);
   throw UserError(
-      format("-i %s: not a collector input (tcp://HOST:PORT, tcp://*:PORTc, "
-             "netflow://[ADDR]:PORT or ipfix://[ADDR]:PORT)",
+      format("-i %s: not an input (tcp://HOST:PORT, tcp://*:PORTc, netflow://[ADDR]:PORT, "
+             "ipfix://[ADDR]:PORT, an interface or a capture file)",
              spec.c_str()));
 }
 

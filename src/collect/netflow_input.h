@@ -44,6 +44,7 @@ class NetflowInput : public FlowInput {
   ~NetflowInput() override;
 
   std::string name() const override { return url_; }
+  std::string kind() const override { return "netflow"; }
   void poll_items(std::vector<zmq_pollitem_t>& items) override;
   void read_ready(RecordHandler& handler) override;
   InputStats stats() const override { return stats_; }

@@ -64,6 +64,7 @@ class ZmqInput : public FlowInput {
   static bool handles(std::string_view spec);
 
   std::string name() const override { return spec_; }
+  std::string kind() const override { return "zmq"; }
   void poll_items(std::vector<zmq_pollitem_t>& items) override;
   void read_ready(RecordHandler& handler) override;
   InputStats stats() const override { return stats_; }

@@ -17,6 +17,7 @@ struct DecodedPacket {
   // length cut it, the link headers plus the (outermost) IP length.
   uint32_t frame_len = 0;
 
+  uint32_t ifindex = 0;      // capturing interface, when the link header says (Linux cooked v2)
   uint16_t vlan_id = 0;      // innermost 802.1Q tag (0 = none)
   uint16_t outer_vlan_id = 0;
   bool has_mac = false;

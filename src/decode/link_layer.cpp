@@ -91,9 +91,10 @@ bool decode_link(int datalink, const uint8_t* f, uint32_t caplen, uint32_t off,
       return true;
     }
 
-    case DLT_LINUX_SLL2: {  // cooked v2: 20 bytes, protocol first
+    case DLT_LINUX_SLL2: {  // cooked v2: 20 bytes, protocol first, then the interface index
       if (caplen < off + 20) return fail(an, Anomaly::kTruncatedLinkHeader);
       next.ethertype = be16(f + off);
+      if (!pkt.ifindex) pkt.ifindex = be32(f + off + 4);
       next.offset = off + 20;
       return true;
     }

@@ -42,6 +42,7 @@ struct Flow {
   uint8_t list = 0;          // which table list holds it (see FlowTable)
   uint16_t input_if = 0;     // capture source index (0 = first)
   uint8_t client_mac[6] = {}, server_mac[6] = {};
+  uint32_t ifindex = 0;      // interface of the first packet, when its link header says ("any")
 
   uint64_t first_us = 0, last_us = 0;
   uint64_t last_export_us = 0;  // for the active timeout

@@ -155,6 +155,7 @@ void FlowTable::start_flow(Flow& f, const DecodedPacket& p, bool sender_is_lo,
   f.first_us = f.last_us = f.last_export_us = p.ts_us;
   f.tunnel = p.tunnel;
   f.input_if = input_if;
+  f.ifindex = p.ifindex;
   if (p.has_mac) {
     std::memcpy(sender_is_client ? f.client_mac : f.server_mac, p.src_mac, 6);
     std::memcpy(sender_is_client ? f.server_mac : f.client_mac, p.dst_mac, 6);
@@ -211,14 +212,29 @@ Flow& FlowTable::update(const DecodedPacket& p, uint16_t input_if, bool& from_cl
   count(*f, p, from_client);
   touch(f);
 
-  if (options_.active_timeout_us && p.ts_us >= f->last_export_us + options_.active_timeout_us) {
-    on_export_(*f, ExportReason::kActiveTimeout);
-    ++stats_.active_exports;
-    f->exported_c2s = {f->c2s.packets, f->c2s.ip_bytes};
-    f->exported_s2c = {f->s2c.packets, f->s2c.ip_bytes};
-    f->last_export_us = p.ts_us;
-  }
+  if (options_.active_timeout_us && p.ts_us >= f->last_export_us + options_.active_timeout_us)
+    export_now(*f, p.ts_us);
   return *f;
+}
+
+void FlowTable::export_now(Flow& f, uint64_t now_us) {
+  on_export_(f, ExportReason::kActiveTimeout);
+  ++stats_.active_exports;
+  f.exported_c2s = {f.c2s.packets, f.c2s.ip_bytes};
+  f.exported_s2c = {f.s2c.packets, f.s2c.ip_bytes};
+  f.last_export_us = now_us;
+}
+
+void FlowTable::export_active(uint64_t now_us, uint64_t period_us) {
+  // A flow with unexported packets last seen at T is due by T + period:
+  // a sweep at most a period later still finds it within two periods.
+  for (const List& l : lists_) {
+    for (Flow* f = l.head; f && f->last_us + 2 * period_us >= now_us; f = f->next) {
+      const bool unexported = f->c2s.packets != f->exported_c2s.packets ||
+                              f->s2c.packets != f->exported_s2c.packets;
+      if (unexported && now_us >= f->last_export_us + period_us) export_now(*f, now_us);
+    }
+  }
 }
 
 void FlowTable::expire(uint64_t now_us) {

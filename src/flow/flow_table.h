@@ -44,6 +44,11 @@ class FlowTable {
 
   // Exports flows idle or closed at time `now_us` (packet or wall time).
   void expire(uint64_t now_us);
+  // Live inputs: exports (reason kActiveTimeout) every flow with packets not
+  // yet exported whose previous export is `period_us` old at `now_us`, so
+  // that a live view sees flows while they run. Called about every period,
+  // it visits only the flows seen in the last two periods.
+  void export_active(uint64_t now_us, uint64_t period_us);
   // Exports every flow (reason kShutdown) and empties the table.
   void flush(ExportReason reason = ExportReason::kShutdown);
 
@@ -63,6 +68,7 @@ class FlowTable {
   Flow* find(const FlowKey& key, uint64_t hash, size_t& slot) const;
   Flow* create(const FlowKey& key, uint64_t hash, size_t slot);
   void remove(Flow* f, ExportReason reason);  // exports, unlinks, frees
+  void export_now(Flow& f, uint64_t now_us);  // an active export: the flow stays
   void erase_slot(size_t slot);
   void grow();
   void link_front(Flow* f, uint8_t list);

@@ -1,5 +1,6 @@
 #include "probe/probe.h"
 
+#include <linux/capability.h>
 #include <pcap/dlt.h>
 #include <sys/stat.h>
 
@@ -138,6 +139,16 @@ void Probe::open_attribution() {
       "; a process that opens and closes its connection between two polls is missed";
 }
 
+// eBPF attribution needs nothing once running (the ring buffers are open);
+// polling reads every process's /proc/PID/fd (a directory only its owner
+// may list: CAP_DAC_READ_SEARCH; its links and /proc/PID/ns/net:
+// CAP_SYS_PTRACE, read mode) and enters other network namespaces to create
+// their sock_diag socket (setns: CAP_SYS_ADMIN).
+std::vector<int> Probe::capabilities_needed() const {
+  if (!attribution_ || attribution_->source() != FlowAttribution::Source::kPoll) return {};
+  return {CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE, CAP_SYS_ADMIN};
+}
+
 void Probe::drain_attribution() {
   attribution_->drain();
   for (const std::string& w : attribution_->take_warnings())
@@ -161,6 +172,14 @@ void Probe::write_processes(bool at_start) {
 
 void Probe::on_export(Flow& f, ExportReason reason) {
   if (reason != ExportReason::kActiveTimeout) dpi_->finish(f);
+  const char* name = "";
+  unsigned ifindex = 0;
+  if (agent_) {
+    name = AgentSource::kInputName;
+  } else if (f.input_if < inputs_->size()) {
+    name = (*inputs_)[f.input_if].name().c_str();
+    ifindex = (*inputs_)[f.input_if].ifindex();
+  }
   FlowProcesses p;
   if (attribution_) {
     // The socket events of this flow may still wait in the ring buffer.
@@ -169,15 +188,8 @@ void Probe::on_export(Flow& f, ExportReason reason) {
       drain_attribution();
       last_drain_ = t;
     }
-    p = attribution_->lookup(f);
-  }
-  const char* name = "";
-  unsigned ifindex = 0;
-  if (agent_) {
-    name = AgentSource::kInputName;
-  } else if (f.input_if < inputs_->size()) {
-    name = (*inputs_)[f.input_if].name().c_str();
-    ifindex = (*inputs_)[f.input_if].ifindex();
+    // The interface says whose sockets the ends are ("any": the packet's own).
+    p = attribution_->lookup(f, ifindex ? ifindex : f.ifindex);
   }
   FlowExport e{f,
                reason,
@@ -257,6 +269,11 @@ void Probe::run() {
     if (!options_.processes_json.empty() && t >= last_processes_write_ + kProcessesEveryS) {
       write_processes(false);
       last_processes_write_ = t;
+    }
+    if (live() && options_.active_export_s > 0 &&
+        t >= last_active_export_ + options_.active_export_s) {
+      table_->export_active(wall_us(), static_cast<uint64_t>(options_.active_export_s * 1e6));
+      last_active_export_ = t;
     }
     for (auto& s : sinks_) s->tick();
     if (options_.duration_s > 0 && t - started_ >= options_.duration_s) break;

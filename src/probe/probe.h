@@ -41,6 +41,9 @@ struct ProbeOptions {
   enum class NetnsScope { kAuto, kOwn, kAll } netns_scope = NetnsScope::kAuto;
   // Agent mode: no interface, flows from the socket system calls (eBPF).
   bool events_only = false;
+  // Live inputs: export every flow with new packets this often (reason
+  // active), whatever the lifetime timeout; 0 = off. For a live view.
+  double active_export_s = 0;
 };
 
 struct ProbeCounters {
@@ -72,6 +75,8 @@ class Probe {
   // Said once on stderr when attribution is weaker than asked: kAuto fell
   // back to polling (why), polling misses short-lived processes ("" = none).
   const std::string& attribution_warning() const { return attribution_warning_; }
+  // Capabilities still needed once running as another user than root.
+  std::vector<int> capabilities_needed() const;
   AnomalyCounters anomalies() const;
   // Agent mode: packets made from calls; kernel drops = events lost.
   CaptureStats capture_stats() const;
@@ -108,6 +113,7 @@ class Probe {
   double last_processes_write_ = 0;
   bool processes_write_failed_ = false;
   double last_drain_ = 0;
+  double last_active_export_ = 0;
   std::vector<std::unique_ptr<FlowSink>> sinks_;
   ProbeCounters counters_;
   std::atomic<bool> stop_requested_{false};

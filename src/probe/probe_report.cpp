@@ -133,6 +133,9 @@ std::string Probe::report() const {
     if (attribution_->scope() == FlowAttribution::NamespaceScope::kOwn)
       out += format("processes of this network namespace only (net:[%u]); ",
                     attribution_->own_namespace());
+    else if (a.ends_by_interface)
+      out += format("%llu flow ends looked up in the namespace their capture interface gives; ",
+                    (unsigned long long)a.ends_by_interface);
     if (attribution_->source() == FlowAttribution::Source::kPoll)
       std::snprintf(b, sizeof b, "%llu socket scans (polling, no eBPF)\n", (unsigned long long)a.scans);
     else if (attribution_->source() == FlowAttribution::Source::kFed)

@@ -54,12 +54,13 @@ def tcp_server(host, count, reuseport="0", dual="0"):
         c.close()
 
 
-def tcp_client(host, port, hold="0", local_port="0", linger0="0"):
-    """Connects, sends for HOLD seconds, ends with '.'."""
+def tcp_client(host, port, hold="0", local_port="0", linger0="0", local_host=""):
+    """Connects (from LOCAL_HOST:LOCAL_PORT if given), sends for HOLD
+    seconds, ends with '.'."""
     s = socket.socket(family_of(host), socket.SOCK_STREAM)
-    if local_port != "0":
+    if local_port != "0" or local_host:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("", int(local_port)))
+        s.bind((local_host, int(local_port)))
     s.connect((host, int(port)))
     say(event="connected", local_port=s.getsockname()[1])
     end = time.time() + float(hold)
@@ -102,12 +103,13 @@ def forking_client(host, port):
     s.close()
 
 
-def udp_server(host, count, reply_by_other="0"):
-    """Answers COUNT datagrams; with reply_by_other, a child forked after each
-    datagram sends the answer on the inherited socket, so the reply comes
-    from another process than the one that received."""
+def udp_server(host, count, reply_by_other="0", port="0"):
+    """Answers COUNT datagrams on PORT (0: any free one); with
+    reply_by_other, a child forked after each datagram sends the answer on
+    the inherited socket, so the reply comes from another process than the
+    one that received."""
     s = socket.socket(family_of(host), socket.SOCK_DGRAM)
-    s.bind((host, 0))
+    s.bind((host, int(port)))
     say(event="listening", port=s.getsockname()[1])
     for _ in range(int(count)):
         data, peer = s.recvfrom(100)
@@ -123,8 +125,10 @@ def udp_server(host, count, reply_by_other="0"):
         say(event="received", peer_port=peer[1], replier=replier)
 
 
-def udp_client(host, port, connected="0"):
+def udp_client(host, port, connected="0", local_port="0", local_host=""):
     s = socket.socket(family_of(host), socket.SOCK_DGRAM)
+    if local_port != "0" or local_host:
+        s.bind((local_host, int(local_port)))
     if connected == "1":
         s.connect((host, int(port)))
         s.send(b"question")

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace vedetta {
@@ -222,6 +223,47 @@ TEST(SocketMap, ClosedSocketsStayUntilExpired) {
   EXPECT_NE(map.find(IPPROTO_TCP, ep("127.0.0.1", 42000), ep("127.0.0.1", 80)), nullptr);
   map.expire(4000, 1000);
   EXPECT_EQ(map.find(IPPROTO_TCP, ep("127.0.0.1", 42000), ep("127.0.0.1", 80)), nullptr);
+}
+
+std::vector<uint32_t> open_pids(const SocketMap& map) {
+  std::vector<uint32_t> out;
+  map.open_owners(out);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(SocketMap, OpenOwnersFollowEveryChangeOfOwnerAndState) {
+  ProcessTable procs;
+  SocketMap map(procs);
+  using Pids = std::vector<uint32_t>;
+  auto c = event(SYS_connect, true, 700, "client");
+  v4(c.sock, "127.0.0.1", 43000, "127.0.0.1", 80);
+  map.on_syscall_event(c);
+  auto c2 = event(SYS_connect, true, 700, "client");
+  v4(c2.sock, "127.0.0.1", 43001, "127.0.0.1", 80);
+  map.on_syscall_event(c2);
+  EXPECT_EQ(open_pids(map), (Pids{700}));  // once, for two sockets
+  auto child = event(SYS_sendto, true, 701, "client");  // a forked child takes one over
+  v4(child.sock, "127.0.0.1", 43001, "127.0.0.1", 80);
+  map.on_syscall_event(child);
+  EXPECT_EQ(open_pids(map), (Pids{700, 701}));
+  auto cl = event(SYS_close, false, 700, "client");
+  v4(cl.sock, "127.0.0.1", 43000, "127.0.0.1", 80);
+  map.on_syscall_event(cl);
+  map.on_syscall_event(cl);  // a second close of the same tuple changes nothing
+  EXPECT_EQ(open_pids(map), (Pids{701}));
+  // A scanned socket, then gone; then the closed tuple reused by a new process.
+  Endpoint l = ep("127.0.0.1", 9999), r = ep("127.0.0.1", 43999);
+  map.seed(c.sock.netns, IPPROTO_TCP, l, r, procs.get(702, "seeded"), 3, 3000);
+  EXPECT_EQ(open_pids(map), (Pids{701, 702}));
+  map.mark_closed(c.sock.netns, IPPROTO_TCP, l, r, 3500);
+  EXPECT_EQ(open_pids(map), (Pids{701}));
+  auto again = event(SYS_connect, true, 703, "next");
+  v4(again.sock, "127.0.0.1", 43000, "127.0.0.1", 80);
+  map.on_syscall_event(again);
+  EXPECT_EQ(open_pids(map), (Pids{701, 703}));
+  map.expire(1'000'000, 10);  // only closed sockets go
+  EXPECT_EQ(open_pids(map), (Pids{701, 703}));
 }
 
 }  // namespace

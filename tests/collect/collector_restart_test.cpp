@@ -66,7 +66,7 @@ class CollectorRestart : public ::testing::Test {
   }
   pid_t start_server(const std::string& endpoint, const std::string& err) {
     pid_t pid = test::spawn_vedetta(
-        "server", {"-i", endpoint, "--data-dir", dir_ + "/data", "--stats-interval", "0.1",
+        "server", {"-i", endpoint, "--data-dir", dir_ + "/data", "--http-port", "0", "--stats-interval", "0.1",
                    "--keep-root"},
         err);
     running_.push_back(pid);
@@ -144,7 +144,7 @@ TEST_F(CollectorRestart, WithoutADataDirTheGapBeforeTheFirstMessageIsUnknown) {
   const std::string err = dir_ + "/plain.err";
   pid_t pid = test::spawn_vedetta(
       "server", {"-i", exporter.endpoint(), "--stats-interval", "0.1", "--keep-root",
-                 "--data-dir", ""},
+                 "--data-dir", "", "--http-port", "0"},
       err);
   running_.push_back(pid);
   ASSERT_TRUE(test::wait_until([&] { return last_stats_flows(slurp(err)) == 2; }, 20))

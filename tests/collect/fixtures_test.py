@@ -60,7 +60,7 @@ def main():
         port = free_port()
         server = subprocess.Popen(
             [args.vedetta, "server", "-i", f"tcp://127.0.0.1:{port}c", "--json", out,
-             "--merge-wait", "0", "-q", "--keep-root"], stderr=subprocess.PIPE, text=True)
+             "--merge-wait", "0", "-q", "--keep-root", "--http-port", "0", "--data-dir", ""], stderr=subprocess.PIPE, text=True)
         time.sleep(0.5)
         # One message each, with msg_id 0, 1, 2... of one source: no loss.
         for i, (layout, fmt, path, comp) in enumerate(variants):

@@ -61,7 +61,7 @@ def main():
     try:
         p1, p2, p3 = free_port(), free_port(), free_port()
         top = os.path.join(tmp, "top.json")
-        common = ["--merge-wait", "0.3", "-q", "--keep-root"]
+        common = ["--merge-wait", "0.3", "-q", "--keep-root", "--http-port", "0", "--data-dir", ""]
         levels = [
             [args.vedetta, "server", "-i", f"tcp://127.0.0.1:{p3}c", "--json", top] + common,
             [args.vedetta, "server", "-i", f"tcp://127.0.0.1:{p2}c", "--zmq-export",

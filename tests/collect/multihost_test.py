@@ -79,7 +79,7 @@ def main():
         out = os.path.join(tmp, "collected.json")
         server = subprocess.Popen(
             [args.vedetta, "server", "-i", f"ipc://{sock}c", "--json", out, "--merge-wait", "1",
-             "-q"], stderr=subprocess.PIPE, text=True)
+             "-q", "--http-port", "0", "--data-dir", ""], stderr=subprocess.PIPE, text=True)
         procs.append(server)
         if not ck(wait_for(sock, 10), "the collector binds its ipc socket"):
             print(stop_probe(server))

@@ -25,7 +25,7 @@ std::pair<std::string, std::string> serve_replay(const std::string& dir,
                                                  const std::string& history_options) {
   const std::string input = "tcp://127.0.0.1:" + std::to_string(test::free_port());
   const std::string server = std::string(VEDETTA_BINARY) + " server -q -i " + input + " " +
-                             history_options + " --merge-wait 0.2 --duration 8 --keep-root 2>" +
+                             history_options + " --http-port 0 --merge-wait 0.2 --duration 8 --keep-root 2>" +
                              dir + "/server.err";
   const pid_t pid = fork();
   if (pid == 0) {

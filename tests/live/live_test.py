@@ -738,7 +738,8 @@ def case_loopback(ctx):
                    0, reason="shutdown", iface="lo", t_window=(t0, t1))
     if o:
         ck.check(not (o.get("TCP_FLAGS", 0) & TCP_FIN), "TCP open at Ctrl-C: no FIN seen")
-    # -i any: same flows, same counters, 16-byte cooked headers.
+    # -i any: same flows, same counters, 20-byte cooked v2 headers (they
+    # carry the interface index, which attribution uses).
     flows_any = anyp.flows(ck)
     for label, proto, cport, sport in (("UDP/IPv4", 17, udp["port"], usrv), ("TCP/IPv4", 6, tcp4["port"], srv4),
                                        ("HTTP", 6, http["port"], hsrv)):
@@ -752,8 +753,8 @@ def case_loopback(ctx):
         ck.check(b.get("INTERFACE_NAME") == "any" and b.get("INPUT_SNMP") == 0 and "IN_SRC_MAC" not in b,
                  f"-i any: {label} INTERFACE_NAME any, INPUT_SNMP 0, no MAC "
                  f"({b.get('INTERFACE_NAME')}, {b.get('INPUT_SNMP')}, {b.get('IN_SRC_MAC')})")
-        ck.check(b.get("INITIATOR_FRAME_OCTETS") == b.get("INITIATOR_OCTETS", 0) + 16 * b.get("INITIATOR_PKTS", 0),
-                 f"-i any: {label} frame bytes = IP bytes + 16 (cooked header) a packet")
+        ck.check(b.get("INITIATOR_FRAME_OCTETS") == b.get("INITIATOR_OCTETS", 0) + 20 * b.get("INITIATOR_PKTS", 0),
+                 f"-i any: {label} frame bytes = IP bytes + 20 (cooked v2 header) a packet")
     table = probe.stdout()
     ck.check(table.strip() == "",
              "with --json FILE nothing goes to stdout (the table is the default output only)")

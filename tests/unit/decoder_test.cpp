@@ -215,9 +215,13 @@ TEST(DecoderLink, LinuxCookedV2) {
   EXPECT_EQ(r.p.l3, r.at(20));
   EXPECT_EQ(r.p.src_port, 5353);
   EXPECT_EQ(r.p.l4_proto, kUdp);
+  EXPECT_EQ(r.p.ifindex, 3u);  // the interface index, which attribution uses
   Bytes g = sll2(kIpv4, tcp4());
   ASSERT_TRUE(r.decode(g));
   expect_tcp4(r, 20, g.size());
+  Dec v1(DLT_LINUX_SLL);
+  ASSERT_TRUE(v1.decode(sll(kIpv4, tcp4())));
+  EXPECT_EQ(v1.p.ifindex, 0u);  // v1 does not say
 }
 
 TEST(DecoderLink, RawIpAllDlts) {

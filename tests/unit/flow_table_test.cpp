@@ -302,6 +302,29 @@ TEST(FlowTable, NoIdleTimeoutKeepsFlows) {
   EXPECT_EQ(h.table.size(), 1u);
 }
 
+// Live inputs: every flow with packets not yet exported goes out once a
+// period even when no packet of its own comes after the period; a quiet one
+// (everything exported) does not; the per-packet lifetime timeout is not needed.
+TEST(FlowTable, ExportActiveSendsFlowsWithNewPacketsEachPeriod) {
+  Harness h(no_timeouts());
+  h.update(udp("10.0.0.2", 1, "10.0.0.1", 2, 100 * kSec, 100));  // then quiet
+  h.update(udp("10.0.0.3", 1, "10.0.0.1", 2, 100 * kSec, 40));
+  h.table.export_active(100 * kSec + kSec / 2, kSec);  // not a period old yet
+  EXPECT_TRUE(h.records.empty());
+  h.table.export_active(101 * kSec, kSec);
+  ASSERT_EQ(h.records.size(), 2u);
+  EXPECT_EQ(h.records[0].reason, ExportReason::kActiveTimeout);
+  EXPECT_EQ(h.records[0].delta_in_bytes + h.records[1].delta_in_bytes, 140u);
+  h.table.export_active(102 * kSec, kSec);  // nothing new
+  EXPECT_EQ(h.records.size(), 2u);
+  h.update(udp("10.0.0.1", 2, "10.0.0.2", 1, 102 * kSec + 1, 60));
+  h.table.export_active(103 * kSec + 1, kSec);
+  ASSERT_EQ(h.records.size(), 3u);
+  EXPECT_EQ(h.records[2].delta_out_bytes, 60u);
+  EXPECT_EQ(h.records[2].delta_in_bytes, 0u);
+  EXPECT_EQ(h.table.size(), 2u);  // the flows stay
+}
+
 TEST(FlowTable, ActiveTimeoutExportsDeltas) {
   FlowTableOptions o = no_timeouts();
   o.active_timeout_us = 10 * kSec;
