@@ -157,6 +157,27 @@ TEST(SqliteStore, RetentionByAgeAndSize) {
   EXPECT_EQ(store->integrity_check(), "ok");
 }
 
+// The writer applies retention by itself (every retention_interval_s).
+TEST(SqliteStore, WriterAppliesRetention) {
+  const std::string dir = test::temp_dir("sqlite-writer-retention");
+  auto store = std::make_shared<SqliteStore>(dir + "/history.db");
+  test::TestWriter t;
+  WriterOptions o = t.options(1000, 100'000, 0.1);
+  o.retention.max_days = 30;  // the corpus is years old
+  o.retention_interval_s = 0.2;
+  HistoryWriter writer(store, o);
+  t.add(writer, replay(), replay().size());
+  ASSERT_TRUE(writer.wait_idle(30));
+  for (int i = 0; i < 50 && count_flows(*store) > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(count_flows(*store), 0);
+  EXPECT_EQ(writer.stats().written, replay().size());
+  EXPECT_NE(t.last_log().find("retention: " + std::to_string(replay().size()) +
+                              " flows older than 30 days deleted"),
+            std::string::npos)
+      << t.last_log();
+}
+
 // A writer process killed with SIGKILL in the middle of its writes.
 TEST(SqliteStore, KillDashNineLosesAtMostQueueAndBatch) {
   const std::string dir = test::temp_dir("sqlite-kill");
@@ -195,6 +216,8 @@ TEST(SqliteStore, KillDashNineLosesAtMostQueueAndBatch) {
   SqliteStore store(path);  // opens (and recovers the WAL of) the killed writer's database
   EXPECT_EQ(store.integrity_check(), "ok");
   const int64_t stored = count_flows(store);
+  std::printf("killed after at least %llu flows added; %lld stored\n", (unsigned long long)seen,
+              (long long)stored);
   EXPECT_GE(stored + int64_t(kQueue + kBatch), int64_t(seen));
   EXPECT_EQ(store.select("SELECT count(DISTINCT uid) FROM flows").at(0).at(0), std::to_string(stored));
   // The series of every committed batch is there too (same transaction).
