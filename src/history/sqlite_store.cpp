@@ -1,6 +1,8 @@
 #include "history/sqlite_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "common/user_error.h"
 #include "history/sql_text.h"
@@ -70,6 +72,9 @@ int bind_and_step(sqlite3_stmt* st, const Row& row, size_t columns) {
 }  // namespace
 
 SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {
+  // Private like the rest of the data directory (command lines, user names):
+  // created 0600, and SQLite gives its -wal and -shm files the same mode.
+  if (int fd = open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) close(fd);
   int rc = sqlite3_open_v2(path_.c_str(), &write_db_,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                            nullptr);

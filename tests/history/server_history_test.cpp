@@ -3,6 +3,7 @@
 // with the collector's input as interface, answering the history queries.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,6 +61,9 @@ TEST(ServerHistory, ProbeReplayLandsInDataDir) {
   EXPECT_NE(err.find("vedetta: history: SQLite " + dir + "/data/history.db: 140 flows written"),
             std::string::npos)
       << err;
+  struct stat st {};
+  ASSERT_EQ(stat((dir + "/data/history.db").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
   SqliteStore store(dir + "/data/history.db");
   EXPECT_EQ(store.integrity_check(), "ok");
   expect_the_replay(store, input);
