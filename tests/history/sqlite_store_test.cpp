@@ -276,6 +276,8 @@ TEST(SqliteStore, FullDiskIsReportedBufferedAndResumed) {
   EXPECT_EQ(count_flows(*store), int64_t(s.written));
   EXPECT_EQ(store->integrity_check(), "ok");
   EXPECT_NE(t.last_log().find("writing again after"), std::string::npos) << t.last_log();
+  writer.stop();
+  umount2(dir.c_str(), MNT_DETACH);  // the directory itself is removed at the end
 }
 
 }  // namespace
