@@ -11,6 +11,8 @@ PACKAGES=(
   libbpf-dev bpftool zlib1g-dev sysdig
   # flow export and collection: ZeroMQ (ntop wire format), fast JSON parsing
   libzmq3-dev libsimdjson-dev
+  # history: SQLite (default store), ClickHouse over HTTP (libcurl) and a server for its tests
+  libsqlite3-dev libcurl4-openssl-dev clickhouse-server clickhouse-client
   # web console: cpp-httplib (Debian: a shared library built with OpenSSL),
   # OpenSSL for PBKDF2 and TLS, the openssl tool for the TLS test's certificate
   libcpp-httplib-dev libssl-dev openssl

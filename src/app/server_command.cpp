@@ -17,6 +17,7 @@
 #include "app/server_web.h"
 #include "collect/collector.h"
 #include "common/user_error.h"
+#include "history/history_options.h"
 #include "live/live_model.h"
 
 namespace vedetta {
@@ -39,6 +40,7 @@ struct ServerArgs {
   bool quiet = false;
   live::LiveModelOptions live;
   ConsoleArgs console;
+  history::HistoryOptions history;
 };
 
 constexpr const char* kServerFooter = R"(
@@ -53,6 +55,8 @@ EXAMPLES:
   vedetta server -i trace.pcap                             # replay a capture for the console
   vedetta server -i eth0 --http-bind 0.0.0.0 --tls-cert c.pem --tls-key k.pem   # console over HTTPS
   vedetta server -i "tcp://*:5556c" --http-port 0 --data-dir ""  # no console, nothing kept
+  vedetta server -i tcp://127.0.0.1:5556 --data-dir /var/lib/vedetta     # history in DIR/history.db
+  vedetta server -i tcp://127.0.0.1:5556 --dump-flows clickhouse://vedetta:pw@db1:8123/vedetta
 
 Flows seen by probes on both hosts of a conversation (the same tuple at
 overlapping times) are merged into one, with the client process from one and
@@ -111,6 +115,22 @@ int run(ServerArgs& a) {
   // --- the console's live model (issue 6) ---
   live::LiveModel model(a.live);
   o.observer = &model;
+  // --- history (issue 7): finished flows into SQLite in the data directory or ClickHouse ---
+  if (o.data_dir.empty() && a.history.dump_flows.empty() && !a.history.disabled) {
+    a.history.disabled = true;
+    if (!a.quiet)
+      std::fprintf(stderr, "vedetta: server: no history (give --data-dir DIR, or --dump-flows)\n");
+  }
+  // Opened while still root: the database files exist before the console
+  // hands the data directory over to --user.
+  std::unique_ptr<history::HistoryWriter> history_writer =
+      history::open_history(a.history, o.data_dir);
+  if (history_writer) {
+    o.on_merged_flow = [w = history_writer.get()](const wire::FlowRecord& r) { w->add(r); };
+    if (!a.quiet)
+      std::fprintf(stderr, "vedetta: server: history in %s\n",
+                   history_writer->store().describe().c_str());
+  }
   collect::Collector collector(o);
   // The web console answering from `model`: port, TLS key and data
   // directory while still root; users and serving after the drop.
@@ -127,6 +147,10 @@ int run(ServerArgs& a) {
   g_running = nullptr;
   if (console) console->stop();
   std::fprintf(stderr, "%s", collector.report().c_str());
+  if (history_writer) {
+    history_writer->stop();  // writes what is queued
+    std::fprintf(stderr, "%s", history_writer->report().c_str());
+  }
   return 0;
 }
 
@@ -148,10 +172,12 @@ std::function<int()> add_server_command(CLI::App& app) {
   a.collector.data_dir = "/var/lib/vedetta";
   s->add_option("--data-dir", a.collector.data_dir,
                 "Directory for what must survive a restart of the server: the console's users, "
-                "sessions and API tokens, the ZeroMQ senders' msg_ids (so that messages lost "
+                "sessions and API tokens, the history (history.db), the ZeroMQ senders' msg_ids "
+                "(so that messages lost "
                 "across it are counted); created 0700 and owned by --user; \"\" = keep nothing "
                 "(with --http-port 0)")
       ->capture_default_str();
+  history::add_history_options(s, a.history);
   s->add_option("--json", a.collector.json_path,
                 "Write merged flows as JSON lines to FILE ('-' = stdout)");
   s->add_option(

@@ -5,6 +5,7 @@
 // over every input, then expiry of finished flows.
 #include <atomic>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,8 @@ struct CollectorOptions {
   // (the ZeroMQ senders' msg_ids, so that losses across it are counted).
   // "" = nothing kept.
   std::string data_dir;
+  // Also called with each merged flow (the history writer); may be empty.
+  std::function<void(const wire::FlowRecord&)> on_merged_flow;
 };
 
 class Collector {

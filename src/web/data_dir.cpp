@@ -19,8 +19,9 @@ namespace vedetta::web {
 namespace {
 
 // What vedetta keeps in the directory (handed over to --user with it).
-constexpr const char* kOwnFiles[] = {"users.json", "sessions.json", "tokens.json",
-                                     "admin-password"};
+constexpr const char* kOwnFiles[] = {"users.json",     "sessions.json",  "tokens.json",
+                                     "admin-password", "history.db",     "history.db-wal",
+                                     "history.db-shm"};
 
 std::string errno_text() { return strerror(errno); }
 
