@@ -104,8 +104,10 @@ TEST_P(ProbeToCollector, PcapFlowsArriveAsTheJsonShowsThem) {
     GTEST_SKIP() << "corpus not found in " VEDETTA_PCAP_DIR;
   collect::ZmqInput input("tcp://127.0.0.1:*c");  // collector mode: the probe connects
   std::string endpoint = input.endpoints()[0];
-  std::string dir = ::testing::TempDir();
-  std::string json_path = dir + "/zmq_cli_flows.json", err_path = dir + "/zmq_cli_stderr.txt";
+  // Per case and process: ctest runs the cases in parallel, in one TempDir.
+  std::string dir = ::testing::TempDir() + "/zmq_cli_" + GetParam().name + "_" +
+                    std::to_string(getpid());
+  std::string json_path = dir + "_flows.json", err_path = dir + "_stderr.txt";
 
   std::vector<std::string> args = inputs;
   for (const char* a : {"--zmq-probe-mode", "--json", json_path.c_str(), "-q", "--zmq"})
@@ -139,6 +141,7 @@ TEST_P(ProbeToCollector, PcapFlowsArriveAsTheJsonShowsThem) {
   std::string sent = std::to_string(want.size()) + " flows in ";
   EXPECT_NE(stderr_text.find(sent), std::string::npos) << stderr_text;
   EXPECT_NE(stderr_text.find(" 0 flows dropped"), std::string::npos) << stderr_text;
+  if (!HasFailure()) std::remove(json_path.c_str()), std::remove(err_path.c_str());
 }
 
 // Live (root, to capture on lo): the probe's "event" message every 5 s
