@@ -291,7 +291,7 @@ json LiveModel::process(const std::string& key) const {
   FlowList newest = top(own, kProcessFlows, [](const auto& f) { return f->last_seen; });
   json flow_list = json::array();
   for (const auto& f : newest) flow_list.push_back(flow_json(*f));
-  out["flows"] = flow_list;
+  out["recent_flows"] = flow_list;  // "flows" stays the count, as in the list
   std::map<std::string, PeerTotals> peers;
   for (const auto& f : own) {
     for_each_end(*f, [&](const FlowEnd& end, const FlowEnd& other, uint64_t, uint64_t, bool is_client) {

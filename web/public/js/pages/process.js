@@ -15,13 +15,11 @@ function parentChain(p) {
   return chain.join(' → ');
 }
 
-// docs/api.md gives the process's flow count and its newest flows the same
-// key ("flows"); take the count from wherever the server put it.
+// "flows" is the process's flow count, "recent_flows" its newest 100.
 function flowCount(p) {
-  if (typeof p.flows === 'number') return p.flows;
-  return Array.isArray(p.flows) ? p.flows.length : 0;
+  return typeof p.flows === 'number' ? p.flows : 0;
 }
-const flowList = (p) => (Array.isArray(p.flows) ? p.flows : []);
+const flowList = (p) => (Array.isArray(p.recent_flows) ? p.recent_flows : []);
 
 function summary(p) {
   return keyValueTable([
