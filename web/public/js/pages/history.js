@@ -53,7 +53,7 @@ const fromLocalInput = (value) => Math.floor(new Date(value).getTime() / 1000);
 
 // The smallest bucket giving at most MAX_POINTS points (the API's own rule,
 // extended to whole days for ranges over 500 days).
-export function bucketFor(seconds) {
+function bucketFor(seconds) {
   const fit = BUCKETS.find((b) => seconds / b <= MAX_POINTS);
   return fit || Math.ceil(seconds / MAX_POINTS / 86400) * 86400;
 }
