@@ -18,6 +18,7 @@
 #include "collect/collector.h"
 #include "common/user_error.h"
 #include "history/history_options.h"
+#include "history/history_query.h"
 #include "live/live_model.h"
 
 namespace vedetta {
@@ -87,6 +88,14 @@ std::string read_key_file(const std::string& path) {
   return key;
 }
 
+nlohmann::json writer_status(history::HistoryWriter& writer) {
+  history::WriterStats s = writer.stats();
+  return {{"store", writer.store().describe()}, {"written", s.written}, {"dropped", s.dropped},
+          {"failures", s.failures},  {"queued", s.queued},
+          {"bad_records", s.bad_records}, {"store_available", s.store_available},
+          {"last_error", s.last_error}};
+}
+
 int run(ServerArgs& a) {
   collect::CollectorOptions& o = a.collector;
   if (a.quiet) o.stats_interval_s = 0;
@@ -135,6 +144,16 @@ int run(ServerArgs& a) {
   // The web console answering from `model`: port, TLS key and data
   // directory while still root; users and serving after the drop.
   auto console = open_console(a.console, model, a.keep_root ? "" : a.user);
+  std::unique_ptr<history::HistoryQuery> history_query;
+  if (console && history_writer) {
+    // The API's threads query the writer's store: its select() is safe
+    // against the inserts.
+    history_query = std::make_unique<history::HistoryQuery>(history_writer->store());
+    console->set_history({history_query.get(), "",
+                          [w = history_writer.get()] { return writer_status(*w); }});
+  } else if (console) {
+    console->set_history({nullptr, "off (the server runs with --no-history)", nullptr});
+  }
   // --- end of the console ---
   if (!a.keep_root) {
     std::string note = drop_privileges(a.user, collector.capabilities_needed());

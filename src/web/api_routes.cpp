@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "web/history_routes.h"
 #include "web/http_error.h"
 #include "web/http_reply.h"
 
@@ -20,7 +21,8 @@ uint64_t flow_id(const std::string& text) {
 
 }  // namespace
 
-void add_data_routes(httplib::Server& server, Authenticator& auth, live::LiveApi& api) {
+void add_data_routes(httplib::Server& server, Authenticator& auth, live::LiveApi& api,
+                     const HistorySource& history) {
   const std::pair<const char*, Answer> routes[] = {
       {"/api/v1/interfaces", [](const live::LiveApi& a, const auto&) { return a.interfaces(); }},
       {"/api/v1/flows",
@@ -40,7 +42,6 @@ void add_data_routes(httplib::Server& server, Authenticator& auth, live::LiveApi
       {"/api/v1/graph",
        [](const live::LiveApi& a, const auto& req) { return a.graph(query_params(req)); }},
       {"/api/v1/dashboard", [](const live::LiveApi& a, const auto&) { return a.dashboard(); }},
-      {"/api/v1/status", [](const live::LiveApi& a, const auto&) { return a.status(); }},
   };
   for (const auto& [pattern, answer] : routes)
     server.Get(pattern, guarded(auth, std::nullopt,
@@ -48,6 +49,15 @@ void add_data_routes(httplib::Server& server, Authenticator& auth, live::LiveApi
                                                         httplib::Response& res, const Identity&) {
                                   reply_json(res, answer(api, req));
                                 }));
+  server.Get("/api/v1/status",
+             guarded(auth, std::nullopt,
+                     [&api, &history](const httplib::Request&, httplib::Response& res,
+                                      const Identity&) {
+                       nlohmann::json status = api.status();
+                       status["history"] = history_status(history);
+                       reply_json(res, status);
+                     }));
+  add_history_routes(server, auth, history);
 }
 
 void add_unknown_api_routes(httplib::Server& server, Authenticator& auth) {

@@ -144,7 +144,7 @@ void WebServer::add_routes() {
       });
   bool tls = !options_.tls_cert.empty();
   add_auth_routes(*http_, *auth_, tls, options_.auth.session_lifetime_s);
-  add_data_routes(*http_, *auth_, api_);
+  add_data_routes(*http_, *auth_, api_, history_);
   add_unknown_api_routes(*http_, *auth_);
   add_static_files(*http_, options_.web_root);
 }

@@ -14,6 +14,7 @@
 #include "live/live_api.h"
 #include "web/auth/authenticator.h"
 #include "web/data_dir.h"
+#include "web/history_routes.h"
 
 namespace httplib {
 class Server;
@@ -54,6 +55,9 @@ class WebServer {
   // on its own threads. UserError if the data directory is unusable.
   void start();
   void stop();
+  // Where /api/v1/history/* is answered from; before start(). Without it
+  // those routes answer 503 "this server keeps no history".
+  void set_history(HistorySource history) { history_ = std::move(history); }
 
   int port() const { return port_; }
   std::string url() const;
@@ -63,6 +67,7 @@ class WebServer {
 
   WebOptions options_;
   live::LiveApi& api_;
+  HistorySource history_;
   std::optional<std::string> given_admin_password_;
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<Authenticator> auth_;

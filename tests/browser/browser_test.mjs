@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO, apiGet, args, loadPlaywright, login, openBrowser, runSteps, startServer } from './support.mjs';
+import { REPO, apiGet, args, loadPlaywright, login, openBrowser, runSteps, startServer, until } from './support.mjs';
 
 const a = args();
 const playwright = loadPlaywright();
@@ -16,21 +16,6 @@ const server = await startServer(a.vedetta, a.pcap);
 const { browser, page, problems, screenshot } = await openBrowser(playwright, a.artifacts);
 
 const text = (selector) => page.locator(selector).first().innerText();
-// The page refreshes every 2 s; wait until it shows what we expect.
-async function until(what, check, ms = 10000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await check();
-      if (last === true || last === undefined) return;
-    } catch (e) {
-      last = e.message;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: still not so after ${ms} ms (last: ${last})`);
-    await page.waitForTimeout(200);
-  }
-}
 const showing = () => text('.page-info');
 const columnTexts = (n) => page.$$eval(`table.data tbody tr td:nth-child(${n})`, (tds) => tds.map((td) => td.innerText.trim()));
 const flowsQuery = (q) => apiGet(server, `/flows?${new URLSearchParams(q)}`);
@@ -58,8 +43,12 @@ await runSteps([
       const shown = await page.locator('.stat').filter({ hasText: 'Active flows' }).locator('.stat-value').innerText();
       return shown === fmt.count(dash.active_flows) || `shown ${shown}, API ${dash.active_flows}`;
     });
-    const apps = await page.locator('section', { hasText: 'Top Applications' }).locator('tbody td:first-child').allInnerTexts();
-    assert.deepEqual(apps, dash.top_applications.map((x) => x.application));
+    // The top tables are drawn after the chart's series arrives, a moment after the numbers.
+    const expectedApps = dash.top_applications.map((x) => x.application);
+    await until('top applications', async () => {
+      const apps = await page.locator('section', { hasText: 'Top Applications' }).locator('tbody td:first-child').allInnerTexts();
+      return JSON.stringify(apps) === JSON.stringify(expectedApps) || `shown ${apps}`;
+    });
     assert.ok(dash.top_applications.length > 0, 'the pcap has applications');
     await page.waitForSelector('.chart .uplot');
     assert.ok((await page.locator('section', { hasText: 'Drops' }).innerText()).includes('Capture: dropped by the kernel'));

@@ -24,6 +24,23 @@ export function skipOrFail(reason) {
   process.exit(SKIP);
 }
 
+// Retries `check` until it returns true (or nothing) for up to `ms`: the
+// pages refresh every 2 s. A string it returns says what it saw instead.
+export async function until(what, check, ms = 10000) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await check();
+      if (last === true || last === undefined) return;
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: still not so after ${ms} ms (last: ${last})`);
+    await sleep(200);
+  }
+}
+
 // --name value pairs of argv.
 export function args() {
   const out = {};

@@ -42,8 +42,10 @@ export function throughputCell(bps, trend) {
     trend ? h('span', { class: `trend trend-${trend}`, title: TREND_WORDS[trend] || trend, 'aria-label': TREND_WORDS[trend] || trend }, fmt.TREND_ARROWS[trend] || '') : null);
 }
 
+// A live flow's application links to its details; a past one (no id) has none.
 export function applicationCell(f) {
-  return h('span', {}, link(flowHref(f.id), f.application || 'Unknown'),
+  const name = f.application || 'Unknown';
+  return h('span', {}, f.id === undefined ? name : link(flowHref(f.id), name),
     f.server_name ? h('span', { class: 'muted sni', title: f.server_name }, f.server_name) : null);
 }
 

@@ -4,7 +4,8 @@ import { h } from './dom.js';
 import * as fmt from './format.js';
 
 // labels: the two series' names, e.g. ['Client → Server', 'Server → Client'].
-export function throughputChart(labels = ['Sent', 'Received'], height = 220) {
+// onPick(index): a click on the chart chose the point under the cursor.
+export function throughputChart(labels = ['Sent', 'Received'], height = 220, onPick = null) {
   const element = h('div', { class: 'chart' });
   const empty = h('p', { class: 'muted chart-empty' }, 'No samples yet.');
   element.append(empty);
@@ -26,6 +27,12 @@ export function throughputChart(labels = ['Sent', 'Received'], height = 220) {
         { label: labels[1], stroke: '#ff7f0e', fill: 'rgba(255,127,14,0.12)', width: 2, value: (u, v) => (v === null ? '–' : fmt.bps(v)) },
       ],
     }, data, element);
+    if (onPick) {
+      plot.over.classList.add('pickable');
+      plot.over.addEventListener('click', () => {
+        if (plot.cursor.idx !== null && plot.cursor.idx !== undefined) onPick(plot.cursor.idx);
+      });
+    }
   }
 
   new ResizeObserver(() => {

@@ -8,7 +8,10 @@ import { debounce, poll } from './poller.js';
 import { pagedTable } from './table.js';
 
 // filters: [{name, label, placeholder, options: [values] (a select) }]
-export function listView(main, ctx, { title, route, endpoint, itemsKey, defaultSort, filters = [], columns, rowKey, rowHref, rowClass, searchLabel }) {
+// fixedParams: more parameters of every request and of the URL (the history's
+// time range); urlParams: more of the URL only (the page's other choices);
+// between: nodes shown between the filters and the table.
+export function listView(main, ctx, { title, route, endpoint, itemsKey, defaultSort, filters = [], columns, rowKey, rowHref, rowClass, searchLabel, fixedParams = {}, urlParams = {}, between = [] }) {
   const q = ctx.query;
   const state = {
     offset: Number(q.get('offset')) || 0,
@@ -23,7 +26,7 @@ export function listView(main, ctx, { title, route, endpoint, itemsKey, defaultS
   let poller = null;
 
   function changed() {
-    const params = { ...state.filters, q: state.q, sort: state.sort, order: state.order, offset: state.offset || '', limit: state.limit };
+    const params = { ...urlParams, ...fixedParams, ...state.filters, q: state.q, sort: state.sort, order: state.order, offset: state.offset || '', limit: state.limit };
     history.replaceState(null, '', `${route}${api.query(params)}`);
     poller.now();
   }
@@ -57,6 +60,7 @@ export function listView(main, ctx, { title, route, endpoint, itemsKey, defaultS
   main.append(
     h('div', { class: 'page-head' }, h('h1', {}, title), search),
     filters.length ? filterDetails : null,
+    ...between,
     table.element);
 
   // The interface filter lists the server's interfaces once.
@@ -69,7 +73,7 @@ export function listView(main, ctx, { title, route, endpoint, itemsKey, defaultS
 
   poller = poll(async () => {
     const answer = await api.get(endpoint, {
-      ...state.filters, q: state.q, sort: state.sort, order: state.order, offset: state.offset, limit: state.limit,
+      ...fixedParams, ...state.filters, q: state.q, sort: state.sort, order: state.order, offset: state.offset, limit: state.limit,
     });
     // Past the end after rows went away: show the last page instead.
     if (answer.total > 0 && state.offset >= answer.total) {

@@ -12,6 +12,7 @@ import * as processPage from './pages/process.js';
 import * as hosts from './pages/hosts.js';
 import * as host from './pages/host.js';
 import * as graph from './pages/graph.js';
+import * as historyPage from './pages/history.js';
 import * as login from './pages/login.js';
 
 const ROUTES = [
@@ -23,6 +24,7 @@ const ROUTES = [
   [/^\/hosts$/, hosts, 'hosts'],
   [/^\/hosts\/([^/]+)$/, host, 'hosts'],
   [/^\/graph$/, graph, 'graph'],
+  [/^\/history$/, historyPage, 'history'],
   [/^\/login$/, login, null],
 ];
 
