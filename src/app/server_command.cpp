@@ -179,8 +179,9 @@ std::function<int()> add_server_command(CLI::App& app) {
   auto args = std::make_shared<ServerArgs>();
   ServerArgs& a = *args;
   CLI::App* s = app.add_subcommand("server",
-                                   "Collect flows from probes and routers (ZeroMQ, "
-                                   "NetFlow/IPFIX), merge both ends of each flow");
+                                   "Web console and REST API over live flows, hosts and "
+                                   "processes: a probe inside, flows collected from probes "
+                                   "and routers (ZeroMQ, NetFlow/IPFIX), history");
   s->footer(kServerFooter);
   s->add_option("-i,--interface", a.collector.inputs,
                 "Input: tcp://HOST:PORT (probe binds), tcp://*:PORTc (probes connect), "
