@@ -10,12 +10,10 @@ import argparse
 import base64
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
-from api_test import Api, _listening, wait_for
-from web_support import check, failures, free_port
+from web_support import Api, check, failures, running_server
 
 PLACEHOLDERS = {"{id}": "1", "{ip}": "10.0.0.1", "{key}": "1@10.0.0.1", "{user}": "admin",
                 "{name}": "grafana"}
@@ -64,57 +62,47 @@ def main():
         return 77
     routes = documented_routes(args.docs)
     check(len(routes) >= 20, f"docs/api.md names {len(routes)} routes")
-    with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        env = dict(os.environ, VEDETTA_ADMIN_PASSWORD="auth-test-password")
-        server = subprocess.Popen(
-            [args.vedetta, "server", "-i", args.pcap, "--http-port", str(port), "--data-dir",
-             os.path.join(tmp, "data"), "--keep-root", "-q"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        try:
-            if not check(wait_for(lambda: server.poll() is None and _listening(port), 20),
-                         "the server listens"):
-                return 1
-            callers = {
-                "nobody": Api(port),
-                "a made-up token": with_header(Api(port), "Authorization", "Bearer x" * 8),
-                "a forged cookie": with_header(Api(port), "Cookie", "vedetta_session=forged"),
-            }
-            for method, path, _ in routes:
-                if (method, path) == ("POST", "/api/v1/login"):
-                    continue
-                for who, api in callers.items():
-                    status, body = api.call(method, path, {} if method != "GET" else None)
-                    check(status == 401 and set(body or {}) == {"error"},
-                          f"{method} {path} with {who}: 401 and nothing else ({status})")
-            # A wrong password is refused too; a few only, since failures from
-            # one address are throttled (429) after five, which would lock out
-            # the admin's own calls below.
-            wrong = with_header(Api(port), "Authorization", basic("admin", "wrong-password"))
-            for path in ("/api/v1/flows", "/api/v1/users"):
-                status, body = wrong.get(path)
+    with tempfile.TemporaryDirectory() as tmp, running_server(
+            args.vedetta, os.path.join(tmp, "data"), "auth-test-password", "-i", args.pcap) as port:
+        if not check(port, "the server listens"):
+            return 1
+        callers = {
+            "nobody": Api(port),
+            "a made-up token": with_header(Api(port), "Authorization", "Bearer x" * 8),
+            "a forged cookie": with_header(Api(port), "Cookie", "vedetta_session=forged"),
+        }
+        for method, path, _ in routes:
+            if (method, path) == ("POST", "/api/v1/login"):
+                continue
+            for who, api in callers.items():
+                status, body = api.call(method, path, {} if method != "GET" else None)
                 check(status == 401 and set(body or {}) == {"error"},
-                      f"GET {path} with a wrong password: 401 and nothing else ({status})")
+                      f"{method} {path} with {who}: 401 and nothing else ({status})")
+        # A wrong password is refused too; a few only, since failures from
+        # one address are throttled (429) after five, which would lock out
+        # the admin's own calls below.
+        wrong = with_header(Api(port), "Authorization", basic("admin", "wrong-password"))
+        for path in ("/api/v1/flows", "/api/v1/users"):
+            status, body = wrong.get(path)
+            check(status == 401 and set(body or {}) == {"error"},
+                  f"GET {path} with a wrong password: 401 and nothing else ({status})")
 
-            admin = with_header(Api(port), "Authorization", basic("admin", "auth-test-password"))
-            status, _ = admin.call("POST", "/api/v1/users",
-                                   {"user": "vera", "password": "viewer-password", "role": "viewer"})
-            check(status == 200, f"the admin creates a viewer ({status})")
-            viewer = with_header(Api(port), "Authorization", basic("vera", "viewer-password"))
-            check(viewer.get("/api/v1/flows")[0] == 200, "the viewer reads flows")
-            for method, path, role in routes:
-                if role != "admin":
-                    continue
-                status, _ = viewer.call(method, path.replace("/admin", "/vera"),
-                                        {"user": "x", "password": "long-enough-1",
-                                         "role": "admin"} if method != "GET" else None)
-                check(status == 403, f"{method} {path}: admins only, the viewer gets 403 ({status})")
-            status, body = admin.get("/api/v1/users")
-            check(status == 200 and sorted(u["user"] for u in body["users"]) == ["admin", "vera"],
-                  "nothing the viewer tried changed the users")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        admin = with_header(Api(port), "Authorization", basic("admin", "auth-test-password"))
+        status, _ = admin.call("POST", "/api/v1/users",
+                               {"user": "vera", "password": "viewer-password", "role": "viewer"})
+        check(status == 200, f"the admin creates a viewer ({status})")
+        viewer = with_header(Api(port), "Authorization", basic("vera", "viewer-password"))
+        check(viewer.get("/api/v1/flows")[0] == 200, "the viewer reads flows")
+        for method, path, role in routes:
+            if role != "admin":
+                continue
+            status, _ = viewer.call(method, path.replace("/admin", "/vera"),
+                                    {"user": "x", "password": "long-enough-1",
+                                     "role": "admin"} if method != "GET" else None)
+            check(status == 403, f"{method} {path}: admins only, the viewer gets 403 ({status})")
+        status, body = admin.get("/api/v1/users")
+        check(status == 200 and sorted(u["user"] for u in body["users"]) == ["admin", "vera"],
+              "nothing the viewer tried changed the users")
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0
 

@@ -10,13 +10,13 @@ usage: history_api_test.py --vedetta BUILD/vedetta --pcap FILE.pcap
 """
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import urllib.parse
 
-from api_test import Api, _listening, wait_for
-from web_support import check, failures, free_port
+from web_support import Api, check, failures, running_server, wait_for
+
+PASSWORD = "history-test-password"
 
 EVER = "from=0&to=4000000000"
 
@@ -30,24 +30,16 @@ def main():
         print(f"SKIP: {args.pcap} missing")
         return 77
     with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        env = dict(os.environ, VEDETTA_ADMIN_PASSWORD="history-test-password")
-        err = open(os.path.join(tmp, "server.err"), "w+")
-        server = subprocess.Popen(
-            [args.vedetta, "server", "-i", args.pcap, "--http-port", str(port), "--data-dir",
-             os.path.join(tmp, "data"), "--history-days", "0", "--keep-root", "-q"],
-            stdout=subprocess.DEVNULL, stderr=err, env=env)
-        try:
-            api = Api(port)
-            if not check(wait_for(lambda: server.poll() is None and _listening(port), 20),
-                         "the server listens"):
-                err.seek(0)
-                print(err.read())
+        data = os.path.join(tmp, "data")
+        with running_server(args.vedetta, data, PASSWORD, "-i", args.pcap,
+                            "--history-days", "0") as port:
+            if not check(port, "the server listens"):
                 return 1
+            api = Api(port)
             check(api.get(f"/api/v1/history/flows?{EVER}")[0] == 401,
                   "no history without logging in")
             status, body = api.call("POST", "/api/v1/login",
-                                    {"user": "admin", "password": "history-test-password"})
+                                    {"user": "admin", "password": PASSWORD})
             check(status == 200, f"login ({status})")
 
             # A replayed file's flows are output (and written) once the replay ended.
@@ -94,28 +86,17 @@ def main():
                 status, body = api.get(path)
                 check(status == 400 and body.get("error", "").startswith("history: "),
                       f"{path}: 400 naming the parameter ({status} {body})")
-        finally:
-            server.terminate()
-            server.wait(10)
 
         # --no-history: the routes say so.
-        port = free_port()
-        server = subprocess.Popen(
-            [args.vedetta, "server", "-i", args.pcap, "--http-port", str(port), "--data-dir",
-             os.path.join(tmp, "data"), "--no-history", "--keep-root", "-q"],
-            stdout=subprocess.DEVNULL, stderr=err, env=env)
-        try:
+        with running_server(args.vedetta, data, PASSWORD, "-i", args.pcap,
+                            "--no-history") as port:
             api = Api(port)
-            wait_for(lambda: server.poll() is None and _listening(port), 20)
-            api.call("POST", "/api/v1/login", {"user": "admin", "password": "history-test-password"})
+            api.call("POST", "/api/v1/login", {"user": "admin", "password": PASSWORD})
             status, body = api.get(f"/api/v1/history/flows?{EVER}")
             check(status == 503 and "no-history" in body.get("error", ""),
                   f"--no-history: 503 saying so ({status} {body})")
             st = api.get("/api/v1/status")[1].get("history", {})
             check(st.get("enabled") is False, f"--no-history: status says history is off ({st})")
-        finally:
-            server.terminate()
-            server.wait(10)
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0
 
