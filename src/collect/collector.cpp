@@ -54,9 +54,9 @@ std::vector<int> Collector::capabilities_needed() const {
 }
 
 void Collector::output(const CollectedFlow& flow, size_t interface) {
-  if (options_.observer) options_.observer->flow_done(interface, flow);
-  if (!json_ && !exporter_ && !options_.on_merged_flow) return;
+  if (!options_.observer && !json_ && !exporter_ && !options_.on_merged_flow) return;
   wire::FlowRecord merged = flow.merged(interfaces_[interface].input->name());
+  if (options_.observer) options_.observer->flow_done(interface, flow, merged);
   if (options_.on_merged_flow) options_.on_merged_flow(merged);
   if (json_) {
     line_.clear();

@@ -20,8 +20,10 @@ struct CollectorInterface {
 class CollectorObserver {
  public:
   virtual ~CollectorObserver() = default;
-  // A flow output by its model (finished, idle or evicted), in its last state.
-  virtual void flow_done(size_t interface, const CollectedFlow& flow) = 0;
+  // A flow output by its model (finished, idle or evicted), in its last
+  // state, with its merged record (built once for every consumer).
+  virtual void flow_done(size_t interface, const CollectedFlow& flow,
+                         const wire::FlowRecord& merged) = 0;
   // Once at start, about once a second, and once when run() ends.
   virtual void tick(const std::vector<CollectorInterface>& interfaces) = 0;
 };

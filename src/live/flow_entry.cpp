@@ -136,13 +136,13 @@ std::string l4_name(uint8_t proto) {
   return std::to_string(proto);
 }
 
-FlowEntry read_flow_entry(const collect::CollectedFlow& flow, const std::string& interface,
-                          uint64_t api_id) {
+FlowEntry read_flow_entry(const collect::CollectedFlow& flow, wire::FlowRecord merged,
+                          const std::string& interface, uint64_t api_id) {
   const Ids& id = ids();
   FlowEntry e;
   e.id = api_id;
   e.interface = interface;
-  e.record = flow.merged(interface);
+  e.record = std::move(merged);
   const FlowRecord& r = e.record;
   const collect::FlowTuple& t = flow.tuple;
   e.l4 = t.l4_proto;

@@ -53,9 +53,10 @@ struct FlowEntry {
   double duration() const { return last_seen > first_seen ? last_seen - first_seen : 0; }
 };
 
-// Reads a collected flow's merged record; `interface` names the collector input.
-FlowEntry read_flow_entry(const collect::CollectedFlow& flow, const std::string& interface,
-                          uint64_t api_id);
+// Reads a collected flow and its merged record (CollectedFlow::merged, kept
+// as the entry's record); `interface` names the collector input.
+FlowEntry read_flow_entry(const collect::CollectedFlow& flow, wire::FlowRecord merged,
+                          const std::string& interface, uint64_t api_id);
 
 // "TCP", "UDP", "ICMP"...; the number as text for others.
 std::string l4_name(uint8_t proto);

@@ -68,10 +68,11 @@ uint64_t LiveModel::account(size_t interface, const FlowEntry& e, Tracked& t) {
   return c2s + s2c;
 }
 
-void LiveModel::flow_done(size_t interface, const collect::CollectedFlow& flow) {
+void LiveModel::flow_done(size_t interface, const collect::CollectedFlow& flow,
+                          const wire::FlowRecord& merged) {
   Tracked& t = track(interface, flow.id);
   const std::string& name = interface < names_.size() ? names_[interface] : flow.observations.front().observer;
-  auto entry = std::make_shared<FlowEntry>(read_flow_entry(flow, name, t.api_id));
+  auto entry = std::make_shared<FlowEntry>(read_flow_entry(flow, merged, name, t.api_id));
   account(interface, *entry, t);
   entry->active = false;
   entry->throughput_bps = 0;
@@ -106,7 +107,8 @@ void LiveModel::tick(const std::vector<collect::CollectorInterface>& interfaces)
   for (size_t i = 0; i < interfaces.size(); ++i) {
     interfaces[i].model.for_each_flow([&](const collect::CollectedFlow& flow) {
       Tracked& t = track(i, flow.id);
-      auto entry = std::make_shared<FlowEntry>(read_flow_entry(flow, names_[i], t.api_id));
+      auto entry = std::make_shared<FlowEntry>(
+          read_flow_entry(flow, flow.merged(names_[i]), names_[i], t.api_id));
       const uint64_t bytes = account(i, *entry, t);
       // A flow met for the first time brings bytes of its whole life so far.
       const double span = t.seen ? dt : std::max(dt, entry->duration());

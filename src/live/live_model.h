@@ -53,7 +53,8 @@ class LiveModel : public LiveApi, public collect::CollectorObserver {
   explicit LiveModel(LiveModelOptions options = {});
 
   // collect::CollectorObserver (collector thread)
-  void flow_done(size_t interface, const collect::CollectedFlow& flow) override;
+  void flow_done(size_t interface, const collect::CollectedFlow& flow,
+                 const wire::FlowRecord& merged) override;
   void tick(const std::vector<collect::CollectorInterface>& interfaces) override;
 
   // LiveApi (any thread)

@@ -86,9 +86,10 @@ TEST(ProcessModel, ProcessesAndHostsAddUpTheirFlows) {
   LiveModel live;
   collect::FlowModelOptions options;
   options.merge_wait_s = 0;
-  collect::FlowModel model("replay", options,
-                           [&](const collect::CollectedFlow& f) { live.flow_done(0, f); });
   ReplayInput input;
+  collect::FlowModel model("replay", options, [&](const collect::CollectedFlow& f) {
+    live.flow_done(0, f, f.merged(input.name()));
+  });
   const std::vector<collect::CollectorInterface> view = {{input, model}};
   live.tick(view);
   ProbeOptions po;
