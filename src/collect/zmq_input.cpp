@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/text_hash.h"
 #include "common/user_error.h"
 #include "wire/zmq_curve_key.h"
 #include "wire/zmq_endpoint.h"
@@ -55,9 +56,7 @@ std::string peer_name(std::string_view peer) {
 // One file per input: DIR/zmq-sequences-HASH, HASH from the -i text, so
 // adding an input keeps what the others remember.
 std::string state_file_path(const std::string& dir, const std::string& spec) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (unsigned char c : spec) h = (h ^ c) * 1099511628211ull;
-  return format("%s/zmq-sequences-%016llx", dir.c_str(), (unsigned long long)h);
+  return format("%s/zmq-sequences-%016llx", dir.c_str(), (unsigned long long)text_hash(spec));
 }
 
 void set_int(void* socket, int option, int value) {

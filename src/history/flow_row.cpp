@@ -2,6 +2,7 @@
 
 #include "collect/flow_sides.h"
 #include "collect/record_json.h"
+#include "common/text_hash.h"
 #include "wire/elements.h"
 
 namespace vedetta::history {
@@ -41,10 +42,9 @@ EndProcess read_process(const wire::FlowRecord& r, const ProcessIds& ids) {
           text(r, ids.parent_name)};
 }
 
-int64_t fnv1a_63(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return static_cast<int64_t>(h >> 1);  // non-negative: the same in signed and unsigned columns
+int64_t uid_of(std::string_view record_json) {
+  // Non-negative: the same in signed and unsigned columns.
+  return static_cast<int64_t>(text_hash(record_json) >> 1);
 }
 
 }  // namespace
@@ -94,7 +94,7 @@ bool flow_row_from_record(const wire::FlowRecord& r, FlowRow& row, std::string& 
   row.server = read_process(r, kServer);
   row.local_ends = text(r, kLocalEnds);
   collect::append_record_json(r, row.record_json);
-  row.uid = fnv1a_63(row.record_json);
+  row.uid = uid_of(row.record_json);
   return true;
 }
 
