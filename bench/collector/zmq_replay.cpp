@@ -134,7 +134,9 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("sent %ld messages (%ld flows) in %.3f s: %.0f flows/s\n", messages,
               messages * flows, secs, messages * flows / secs);
-  int linger = 10000;
+  // Until the collector took every message: a slow one must not lose the tail
+  // (a lost tail shows in no msg_id gap, so the run would look short, not lossy).
+  int linger = -1;
   zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
   zmq_close(s);
   zmq_ctx_term(ctx);

@@ -122,8 +122,10 @@ int run(ServerArgs& a) {
   o.input.local_probe.probe.attribution = ProbeOptions::Attribution::kAuto;
   o.input.local_probe.probe.delayacct = current_delay_accounting();
   // --- the console's live model (issue 6) ---
+  // Fed only when the console is on: reading every flow costs the collector
+  // about two thirds of its ingest rate (docs/benchmarks.md).
   live::LiveModel model(a.live);
-  o.observer = &model;
+  if (a.console.web.port != 0) o.observer = &model;
   // --- history (issue 7): finished flows into SQLite in the data directory or ClickHouse ---
   if (o.data_dir.empty() && a.history.dump_flows.empty() && !a.history.disabled) {
     a.history.disabled = true;

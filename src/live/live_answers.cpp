@@ -181,10 +181,9 @@ json LiveModel::flows(const Params& p) const {
 
 json LiveModel::flow(uint64_t id) const {
   auto snap = snapshot();
-  auto it = snap->by_id.find(id);
-  if (it == snap->by_id.end())
-    throw NotFound("flow " + std::to_string(id) + ": not known (or no longer kept)");
-  return flow_detail_json(*snap->flows[it->second]);
+  const FlowEntry* f = snap->find(id);
+  if (!f) throw NotFound("flow " + std::to_string(id) + ": not known (or no longer kept)");
+  return flow_detail_json(*f);
 }
 
 json LiveModel::hosts(const Params& p) const {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 
 namespace vedetta::live {
 namespace {
@@ -24,7 +25,18 @@ const char* trend(double before, double now) {
   return change > 0 ? "up" : "down";
 }
 
+bool by_flow_id(const std::shared_ptr<const FlowEntry>& a,
+                const std::shared_ptr<const FlowEntry>& b) {
+  return a->id < b->id;
+}
+
 }  // namespace
+
+const FlowEntry* Snapshot::find(uint64_t id) const {
+  auto it = std::lower_bound(flows.begin(), flows.end(), id,
+                             [](const auto& f, uint64_t wanted) { return f->id < wanted; });
+  return it != flows.end() && (*it)->id == id ? it->get() : nullptr;
+}
 
 LiveModel::LiveModel(LiveModelOptions options)
     : options_(options), now_(wall_now), series_(options.series),
@@ -77,17 +89,32 @@ void LiveModel::flow_done(size_t interface, const collect::CollectedFlow& flow,
   entry->active = false;
   entry->throughput_bps = 0;
   entry->trend = "flat";
-  finished_.emplace_back(now_(), std::move(entry));
+  const bool from_file = interface < kinds_.size() && kinds_[interface] == "file";
+  finished_.push_back({now_(), from_file, entry});
+  fresh_.push_back(std::move(entry));
   tracked_.erase(tracked_key(interface, flow.id));
 }
 
-void LiveModel::trim_finished(double now) {
-  while (finished_.size() > options_.max_finished_flows) finished_.pop_front();
-  std::erase_if(finished_, [&](const auto& done) {
-    const std::string& name = done.second->interface;
-    for (size_t i = 0; i < names_.size(); ++i)
-      if (names_[i] == name && kinds_[i] == "file") return false;
-    return now - done.first > options_.finished_keep_s;
+void LiveModel::keep_finished(double now) {
+  std::sort(fresh_.begin(), fresh_.end(), by_flow_id);
+  const auto old_end = static_cast<std::ptrdiff_t>(finished_by_id_.size());
+  std::move(fresh_.begin(), fresh_.end(), std::back_inserter(finished_by_id_));
+  fresh_.clear();
+  std::inplace_merge(finished_by_id_.begin(), finished_by_id_.begin() + old_end,
+                     finished_by_id_.end(), by_flow_id);
+
+  std::vector<const FlowEntry*> gone;
+  for (; finished_.size() > options_.max_finished_flows; finished_.pop_front())
+    gone.push_back(finished_.front().entry.get());
+  std::erase_if(finished_, [&](const Finished& f) {
+    const bool expired = !f.until_stop && now - f.at > options_.finished_keep_s;
+    if (expired) gone.push_back(f.entry.get());
+    return expired;
+  });
+  if (gone.empty()) return;
+  std::sort(gone.begin(), gone.end());
+  std::erase_if(finished_by_id_, [&](const auto& e) {
+    return std::binary_search(gone.begin(), gone.end(), e.get());
   });
 }
 
@@ -120,11 +147,14 @@ void LiveModel::tick(const std::vector<collect::CollectorInterface>& interfaces)
       snap->flows.push_back(std::move(entry));
     });
   }
-  trim_finished(now);
-  for (const auto& done : finished_) snap->flows.push_back(done.second);
-  std::sort(snap->flows.begin(), snap->flows.end(),
-            [](const auto& a, const auto& b) { return a->id < b->id; });
-  for (size_t k = 0; k < snap->flows.size(); ++k) snap->by_id[snap->flows[k]->id] = k;
+  keep_finished(now);
+  FlowList active = std::move(snap->flows);
+  std::sort(active.begin(), active.end(), by_flow_id);
+  snap->flows.clear();
+  snap->flows.reserve(active.size() + finished_by_id_.size());
+  std::merge(std::make_move_iterator(active.begin()), std::make_move_iterator(active.end()),
+             finished_by_id_.begin(), finished_by_id_.end(), std::back_inserter(snap->flows),
+             by_flow_id);
   for (size_t i = 0; i < interfaces.size(); ++i) {
     InterfaceEntry e;
     e.name = names_[i];

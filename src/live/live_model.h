@@ -44,8 +44,9 @@ struct InterfaceEntry {
 struct Snapshot {
   double taken = 0;  // epoch seconds
   std::vector<InterfaceEntry> interfaces;
-  FlowList flows;  // active and kept finished flows, by id
-  std::unordered_map<uint64_t, size_t> by_id;
+  FlowList flows;  // active and kept finished flows, by id (find() searches it)
+
+  const FlowEntry* find(uint64_t id) const;
 };
 
 class LiveModel : public LiveApi, public collect::CollectorObserver {
@@ -88,7 +89,9 @@ class LiveModel : public LiveApi, public collect::CollectorObserver {
   Tracked& track(size_t interface, uint64_t model_id);
   // Counts what the flow did since it was last looked at; returns the new bytes.
   uint64_t account(size_t interface, const FlowEntry& entry, Tracked& t);
-  void trim_finished(double now);
+  // Moves the flows finished since the last tick into finished_by_id_, then
+  // forgets those past their keep time or over the count.
+  void keep_finished(double now);
 
   LiveModelOptions options_;
   std::function<double()> now_;
@@ -98,7 +101,18 @@ class LiveModel : public LiveApi, public collect::CollectorObserver {
   // Collector thread only.
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, Tracked> tracked_;  // by interface << 48 | model flow id
-  std::deque<std::pair<double, std::shared_ptr<const FlowEntry>>> finished_;  // oldest first
+  struct Finished {
+    double at = 0;            // when it finished
+    bool until_stop = false;  // a capture file's: not forgotten with age
+    std::shared_ptr<const FlowEntry> entry;
+  };
+  std::deque<Finished> finished_;  // oldest first
+  // The same flows by id, kept sorted from tick to tick: each snapshot is a
+  // linear merge of the active flows into it, not a sort of everything
+  // (200,000 kept flows made the old per-tick sort and index cost the
+  // collector most of a second: docs/benchmarks.md).
+  FlowList finished_by_id_;
+  FlowList fresh_;  // finished since the last tick
   std::vector<std::string> names_, kinds_;
   std::vector<InterfaceCounters> counters_;
   double last_tick_ = 0;
