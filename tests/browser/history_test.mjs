@@ -129,9 +129,11 @@ await runSteps([
     }, 20000);
     await login(page, collector);
     await page.waitForSelector('.stat-value');
-    await page.goto(`${collector.base}/#/history?from=1&to=4000000000&sort=bytes`);
+    await page.goto(`${collector.base}/#/history?from=0&to=4000000000&sort=bytes`);
     const processCell = page.locator('main > .paged-table tbody tr .pname', { hasText: NAME });
     await processCell.waitFor({ timeout: 10000 });
+    // from=0 is a time: the chart's series over the whole range (93-day buckets).
+    await page.locator('p.muted', { hasText: 'Average throughput per' }).waitFor({ timeout: 10000 });
     assert.equal(await page.locator('main > .paged-table tbody tr a .pname').count(), 0, 'past processes are not linked');
     await noInjectedElements(page);
     await page.locator('main > .paged-table tbody tr td').first().click();

@@ -168,8 +168,10 @@ function chartPanel(ctx, { kind, key, range, drill }) {
 
 export function render(main, ctx) {
   const q = ctx.query;
-  const to = Number(q.get('to')) || now();
-  const from = Number(q.get('from')) || to - 3600;
+  // Epoch seconds from the address; 0 is a time (from=0: since ever).
+  const seconds = (name) => (/^\d+(\.\d+)?$/.test(q.get(name) || '') ? Number(q.get(name)) : null);
+  const to = seconds('to') ?? now();
+  const from = seconds('from') ?? to - 3600;
   const range = { from, to };
   const by = TOP_KINDS.includes(q.get('by')) ? q.get('by') : 'process';
   const kind = SERIES_KINDS.includes(q.get('kind')) ? q.get('kind') : 'interface';
