@@ -1,7 +1,8 @@
 // stored_record(): the record column read back gives the record that was
 // stored, field for field, for every flow of a replayed pcap and for each
 // kind of value (numbers of each sign, reals, text, flags, elements no table
-// knows); text that is not a record is a StoreError naming the flow.
+// knows), bytes that are not UTF-8 as U+FFFD; text that is not a record is a
+// StoreError naming the flow.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -63,6 +64,21 @@ TEST(StoredRecord, EachKindOfValue) {
   r.add(4'000'000'000u, int64_t{-42});       // an id no table knows: kept by number
   r.add_unknown("VENDOR_THING", std::monostate{});  // unnamed, sent as null
   expect_round_trip(r);
+}
+
+TEST(StoredRecord, TextThatIsNotUtf8ReadsBackReplaced) {
+  wire::FlowRecord r;
+  add(r, "IPV4_SRC_ADDR", std::string("10.0.0.1"));
+  add(r, "IPV4_DST_ADDR", std::string("10.0.0.2"));
+  add(r, "FLOW_START_MILLISECONDS", uint64_t{1'700'000'000'000});
+  add(r, "SRC_PROC_CMDLINE", std::string("bad-\xff\xfe-utf8"));
+  FlowRow row;
+  std::string error;
+  ASSERT_TRUE(flow_row_from_record(r, row, error)) << error;
+  const wire::FlowRecord back = stored_record(row.record_json, row.uid);
+  const wire::FieldValue* cmdline = back.get(wire::find_element("SRC_PROC_CMDLINE")->id);
+  ASSERT_NE(cmdline, nullptr);
+  EXPECT_EQ(std::get<std::string>(*cmdline), "bad-\uFFFD\uFFFD-utf8");
 }
 
 TEST(StoredRecord, TextThatIsNotARecordNamesTheFlow) {
