@@ -103,8 +103,7 @@ json flow_details_json(const std::vector<std::string>& row) {
     f[end]["process"] = live::process_detail_json(live::read_end_process(record, side, ip));
   }
   f["tcp"] = live::tcp_health_json(record, static_cast<uint8_t>(l4_number(f["l4"])));
-  const auto observations =
-      live::read_number(record, live::element_id("FLOW_OBSERVATIONS"));
+  const auto observations = live::read_number(record, live::element_id("FLOW_OBSERVATIONS"));
   f["observations"] = observations ? json(static_cast<uint64_t>(*observations)) : json(nullptr);
   f["fields"] = live::record_fields_json(record);
   return f;

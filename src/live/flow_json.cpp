@@ -28,6 +28,16 @@ json count_pair(const wire::FlowRecord& r, const char* in, const char* out) {
                       static_cast<uint64_t>(read_number(r, element_id(out)).value_or(0)));
 }
 
+json value_json(const wire::FieldValue& v) {
+  if (auto* u = std::get_if<uint64_t>(&v)) return *u;
+  if (auto* i = std::get_if<int64_t>(&v)) return *i;
+  if (auto* d = std::get_if<double>(&v)) return *d;
+  if (auto* b = std::get_if<bool>(&v)) return *b;
+  if (auto* s = std::get_if<std::string>(&v))
+    return wire::first_invalid_utf8(*s) == std::string::npos ? *s : wire::repair_utf8(*s);
+  return nullptr;
+}
+
 }  // namespace
 
 json tcp_health_json(const wire::FlowRecord& r, uint8_t l4) {
@@ -44,20 +54,6 @@ json tcp_health_json(const wire::FlowRecord& r, uint8_t l4) {
           {"out_of_order", count_pair(r, "OOORDER_IN_PKTS", "OOORDER_OUT_PKTS")},
           {"zero_window", count_pair(r, "ZERO_WINDOW_IN_PKTS", "ZERO_WINDOW_OUT_PKTS")}};
 }
-
-namespace {
-
-json value_json(const wire::FieldValue& v) {
-  if (auto* u = std::get_if<uint64_t>(&v)) return *u;
-  if (auto* i = std::get_if<int64_t>(&v)) return *i;
-  if (auto* d = std::get_if<double>(&v)) return *d;
-  if (auto* b = std::get_if<bool>(&v)) return *b;
-  if (auto* s = std::get_if<std::string>(&v))
-    return wire::first_invalid_utf8(*s) == std::string::npos ? *s : wire::repair_utf8(*s);
-  return nullptr;
-}
-
-}  // namespace
 
 std::string tcp_flags_text(uint64_t bits) {
   // The order ntop's pages use: handshake first, then data and teardown.
