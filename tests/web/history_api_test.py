@@ -172,9 +172,10 @@ def main():
                             "--no-history") as port:
             api = Api(port)
             api.call("POST", "/api/v1/login", {"user": "admin", "password": PASSWORD})
-            status, body = api.get(f"/api/v1/history/flows?{EVER}")
-            check(status == 503 and "no-history" in body.get("error", ""),
-                  f"--no-history: 503 saying so ({status} {body})")
+            for path in (f"/api/v1/history/flows?{EVER}", "/api/v1/history/flows/12345"):
+                status, body = api.get(path)
+                check(status == 503 and "no-history" in body.get("error", ""),
+                      f"--no-history: {path}: 503 saying so ({status} {body})")
             st = api.get("/api/v1/status")[1].get("history", {})
             check(st.get("enabled") is False, f"--no-history: status says history is off ({st})")
         check_process_details(args, os.path.join(tmp, "collector"))
