@@ -1,10 +1,14 @@
 #include "history/history_query.h"
 
+#include <charconv>
 #include <map>
 
 #include "common/user_error.h"
 #include "history/query_params.h"
 #include "history/series.h"
+#include "history/stored_record.h"
+#include "live/flow_entry.h"
+#include "live/flow_json.h"
 
 namespace vedetta::history {
 namespace {
@@ -58,7 +62,9 @@ json read_process(RowReader& r, const std::string& ip) {
 json flow_json(const std::vector<std::string>& row, bool with_fields) {
   RowReader r(row);
   json f;
-  f["uid"] = r.number();
+  // As text: 63 bits do not fit a JavaScript number (53).
+  const int64_t uid = r.number();
+  f["uid"] = std::to_string(uid);
   const int64_t first = r.number(), last = r.number();
   f["interface"] = r.text();
   f["ip_version"] = r.number();
@@ -83,12 +89,33 @@ json flow_json(const std::vector<std::string>& row, bool with_fields) {
   const std::string& local = r.text();
   f["local_ends"] = local.empty() ? json(nullptr) : json(local);
   f["active"] = false;
-  if (with_fields) {
-    const std::string& record = r.text();
-    f["fields"] = json::parse(record, nullptr, false);
-    if (f["fields"].is_discarded()) f["fields"] = record;
-  }
+  if (with_fields) f["fields"] = live::record_fields_json(stored_record(r.text(), uid));
   return f;
+}
+
+// A flow's row with what only its record tells: the live details' shape.
+json flow_details_json(const std::vector<std::string>& row) {
+  json f = flow_json(row, false);
+  const wire::FlowRecord record = stored_record(row.back(), num(row.front()));
+  for (auto [end, side] : {std::pair{"client", live::FlowSide::kClient},
+                           std::pair{"server", live::FlowSide::kServer}}) {
+    const std::string ip = f[end]["ip"];
+    f[end]["process"] = live::process_detail_json(live::read_end_process(record, side, ip));
+  }
+  f["tcp"] = live::tcp_health_json(record, static_cast<uint8_t>(l4_number(f["l4"])));
+  const auto observations = live::read_number(record, live::element_id("FLOW_OBSERVATIONS"));
+  f["observations"] = observations ? json(static_cast<uint64_t>(*observations)) : json(nullptr);
+  f["fields"] = live::record_fields_json(record);
+  return f;
+}
+
+int64_t read_uid(const std::string& text) {
+  int64_t uid = -1;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), uid);
+  if (ec != std::errc() || end != text.data() + text.size() || uid < 0)
+    throw BadQuery(format("history: flow uid '%s' is not a flow's uid (a whole number, as "
+                          "/history/flows gives them)", text.c_str()));
+  return uid;
 }
 
 std::string sort_expression(const std::string& sort, const SqlDialect& d) {
@@ -171,6 +198,18 @@ void refuse_nul(const live::Params& p) {
 json HistoryQuery::flows(const live::Params& p) const {
   refuse_nul(p);
   return flows_between(store_, p, read_time_range(p, now_epoch_ms()));
+}
+
+json HistoryQuery::flow(const std::string& uid_text) const {
+  const int64_t uid = read_uid(uid_text);
+  const ResultRows rows =
+      store_.select(std::string("SELECT ") + kFlowSelect + ", record FROM " +
+                    store_.dialect().flows_table(true) + " WHERE uid = " + std::to_string(uid) +
+                    " LIMIT 1");
+  if (rows.empty())
+    throw live::NotFound(format("history: no flow %lld in the history (expired, or never "
+                                "written)", (long long)uid));
+  return flow_details_json(rows.front());
 }
 
 json HistoryQuery::top(const live::Params& p) const {

@@ -27,6 +27,11 @@ class HistoryQuery {
   // GET /api/v1/history/flows: flows that overlap [from, to) with the live
   // table's filters, sorted and paged.
   nlohmann::json flows(const live::Params& p) const;
+  // GET /api/v1/history/flows/UID: one past flow with everything the live
+  // flow's details show (process details of both ends, TCP health, every
+  // field of its record). Throws live::BadQuery for a UID that is not a
+  // number, live::NotFound for one the store does not hold.
+  nlohmann::json flow(const std::string& uid) const;
   // GET /api/v1/history/top: by=process|application|host|peer over [from, to).
   nlohmann::json top(const live::Params& p) const;
   // GET /api/v1/history/timeseries: kind=interface|application|host|process,

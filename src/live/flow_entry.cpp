@@ -122,6 +122,11 @@ std::string read_text(const FlowRecord& r, uint32_t id) {
   return text;
 }
 
+std::optional<ProcessFacts> read_end_process(const FlowRecord& record, FlowSide side,
+                                             const std::string& ip) {
+  return read_process(record, side == FlowSide::kClient ? ids().client : ids().server, ip);
+}
+
 std::string l4_name(uint8_t proto) {
   switch (proto) {
     case 1: return "ICMP";
@@ -153,8 +158,8 @@ FlowEntry read_flow_entry(const collect::CollectedFlow& flow, wire::FlowRecord m
   e.application = read_text(r, id.app);
   e.category = read_text(r, id.category);
   e.server_name = read_text(r, id.server_name);
-  e.client.process = read_process(r, id.client, t.client_ip);
-  e.server.process = read_process(r, id.server, t.server_ip);
+  e.client.process = read_end_process(r, FlowSide::kClient, t.client_ip);
+  e.server.process = read_end_process(r, FlowSide::kServer, t.server_ip);
   e.first_seen = flow.first_ms / 1000.0;
   e.last_seen = flow.last_ms / 1000.0;
   const collect::FlowCounters& c = flow.counting().counters;

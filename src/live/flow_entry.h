@@ -58,6 +58,12 @@ struct FlowEntry {
 FlowEntry read_flow_entry(const collect::CollectedFlow& flow, wire::FlowRecord merged,
                           const std::string& interface, uint64_t api_id);
 
+// The process of one end as `record` tells it (nullopt: no PID in it); `ip`
+// is that end's address, for the key. The history's past flows read it too.
+enum class FlowSide : uint8_t { kClient, kServer };
+std::optional<ProcessFacts> read_end_process(const wire::FlowRecord& record, FlowSide side,
+                                             const std::string& ip);
+
 // "TCP", "UDP", "ICMP"...; the number as text for others.
 std::string l4_name(uint8_t proto);
 

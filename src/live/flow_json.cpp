@@ -28,9 +28,20 @@ json count_pair(const wire::FlowRecord& r, const char* in, const char* out) {
                       static_cast<uint64_t>(read_number(r, element_id(out)).value_or(0)));
 }
 
-json tcp_json(const FlowEntry& f) {
-  if (f.l4 != 6) return nullptr;
-  const wire::FlowRecord& r = f.record;
+json value_json(const wire::FieldValue& v) {
+  if (auto* u = std::get_if<uint64_t>(&v)) return *u;
+  if (auto* i = std::get_if<int64_t>(&v)) return *i;
+  if (auto* d = std::get_if<double>(&v)) return *d;
+  if (auto* b = std::get_if<bool>(&v)) return *b;
+  if (auto* s = std::get_if<std::string>(&v))
+    return wire::first_invalid_utf8(*s) == std::string::npos ? *s : wire::repair_utf8(*s);
+  return nullptr;
+}
+
+}  // namespace
+
+json tcp_health_json(const wire::FlowRecord& r, uint8_t l4) {
+  if (l4 != 6) return nullptr;
   auto flags = [&](const char* name) {
     return tcp_flags_text(static_cast<uint64_t>(read_number(r, element_id(name)).value_or(0)));
   };
@@ -43,18 +54,6 @@ json tcp_json(const FlowEntry& f) {
           {"out_of_order", count_pair(r, "OOORDER_IN_PKTS", "OOORDER_OUT_PKTS")},
           {"zero_window", count_pair(r, "ZERO_WINDOW_IN_PKTS", "ZERO_WINDOW_OUT_PKTS")}};
 }
-
-json value_json(const wire::FieldValue& v) {
-  if (auto* u = std::get_if<uint64_t>(&v)) return *u;
-  if (auto* i = std::get_if<int64_t>(&v)) return *i;
-  if (auto* d = std::get_if<double>(&v)) return *d;
-  if (auto* b = std::get_if<bool>(&v)) return *b;
-  if (auto* s = std::get_if<std::string>(&v))
-    return wire::first_invalid_utf8(*s) == std::string::npos ? *s : wire::repair_utf8(*s);
-  return nullptr;
-}
-
-}  // namespace
 
 std::string tcp_flags_text(uint64_t bits) {
   // The order ntop's pages use: handshake first, then data and teardown.
@@ -128,7 +127,7 @@ json flow_detail_json(const FlowEntry& f) {
   json j = flow_json(f);
   j["client"] = end_json(f.client, true);
   j["server"] = end_json(f.server, true);
-  j["tcp"] = tcp_json(f);
+  j["tcp"] = tcp_health_json(f.record, f.l4);
   j["observations"] = f.observations;
   j["fields"] = record_fields_json(f.record);
   return j;

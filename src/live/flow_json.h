@@ -16,6 +16,10 @@ nlohmann::json process_summary_json(const std::optional<ProcessFacts>& p);
 // PROCESS_DETAIL, or null.
 nlohmann::json process_detail_json(const std::optional<ProcessFacts>& p);
 
+// The detail's "tcp" (flags, latency, retransmissions...) from a record of
+// IP protocol `l4`; null when l4 is not TCP.
+nlohmann::json tcp_health_json(const wire::FlowRecord& r, uint8_t l4);
+
 // A record's fields by element name (unknown ids by number, unnamed as sent).
 nlohmann::json record_fields_json(const wire::FlowRecord& r);
 

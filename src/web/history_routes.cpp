@@ -6,7 +6,8 @@
 namespace vedetta::web {
 namespace {
 
-using Question = nlohmann::json (history::HistoryQuery::*)(const live::Params&) const;
+using Answer =
+    nlohmann::json (*)(const history::HistoryQuery& query, const httplib::Request& req);
 
 }  // namespace
 
@@ -19,21 +20,27 @@ nlohmann::json history_status(const HistorySource& source) {
 
 void add_history_routes(httplib::Server& server, Authenticator& auth,
                         const HistorySource& source) {
-  const std::pair<const char*, Question> routes[] = {
-      {"/api/v1/history/flows", &history::HistoryQuery::flows},
-      {"/api/v1/history/top", &history::HistoryQuery::top},
-      {"/api/v1/history/timeseries", &history::HistoryQuery::timeseries},
-      {"/api/v1/history/drilldown", &history::HistoryQuery::drilldown},
+  using Query = history::HistoryQuery;
+  using Req = httplib::Request;
+  const std::pair<const char*, Answer> routes[] = {
+      {"/api/v1/history/flows", [](const Query& q, const Req& r) { return q.flows(query_params(r)); }},
+      {R"(/api/v1/history/flows/([^/]+))",
+       [](const Query& q, const Req& r) { return q.flow(r.matches[1]); }},
+      {"/api/v1/history/top", [](const Query& q, const Req& r) { return q.top(query_params(r)); }},
+      {"/api/v1/history/timeseries",
+       [](const Query& q, const Req& r) { return q.timeseries(query_params(r)); }},
+      {"/api/v1/history/drilldown",
+       [](const Query& q, const Req& r) { return q.drilldown(query_params(r)); }},
   };
-  for (const auto& [pattern, question] : routes)
+  for (const auto& [pattern, answer] : routes)
     server.Get(pattern, guarded(auth, std::nullopt,
-                                [&source, question = question](const httplib::Request& req,
-                                                               httplib::Response& res,
-                                                               const Identity&) {
+                                [&source, answer = answer](const httplib::Request& req,
+                                                           httplib::Response& res,
+                                                           const Identity&) {
                                   if (!source.query)
                                     throw HttpError(503, "history: " + source.off_reason);
                                   try {
-                                    reply_json(res, (source.query->*question)(query_params(req)));
+                                    reply_json(res, answer(*source.query, req));
                                   } catch (const history::StoreUnavailable& e) {
                                     throw HttpError(503, std::string("history: ") + e.what());
                                   }

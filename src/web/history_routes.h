@@ -1,5 +1,5 @@
 #pragma once
-// GET /api/v1/history/{flows,top,timeseries,drilldown} (docs/api.md,
+// GET /api/v1/history/{flows,flows/UID,top,timeseries,drilldown} (docs/api.md,
 // "History"), answered by the server's history store, and the history
 // writer's part of GET /api/v1/status. Any role may read.
 #include <functional>

@@ -61,7 +61,7 @@ export function loadPlaywright() {
   return createRequire(webPackage)('playwright-core');
 }
 
-async function freePort() {
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
@@ -161,6 +161,16 @@ export async function openBrowser(playwright, artifacts) {
       await page.screenshot({ path: path.join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
     },
   };
+}
+
+// Nothing outside strings could have turned into: no element with an event
+// handler attribute, no script but the console's own files.
+export async function noInjectedElements(page) {
+  const found = await page.evaluate(() => ({
+    handlers: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((at) => at.name.startsWith('on'))).map((el) => el.outerHTML.slice(0, 80)),
+    scripts: [...document.querySelectorAll('script')].filter((s) => !s.src).map((s) => s.outerHTML.slice(0, 80)),
+  }));
+  if (found.handlers.length || found.scripts.length) throw new Error(`injected elements: ${JSON.stringify(found)}`);
 }
 
 export async function login(page, server, password = server.password) {

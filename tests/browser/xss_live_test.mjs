@@ -4,7 +4,8 @@
 // that is not UTF-8 talks TCP on loopback while `vedetta server -i lo` runs,
 // and a TLS client sends the server name "<img src=x onerror=alert(1)>".
 // The pages must show those strings literally, no dialog may open, and no
-// element may come out of them. Needs root and BPF (process attribution).
+// element may come out of them; so must the past flow's page once the
+// program ended. Needs root and BPF (process attribution).
 //   node xss_live_test.mjs --vedetta BUILD/vedetta --artifacts DIR
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -12,7 +13,7 @@ import { copyFileSync, mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { apiGet, args, loadPlaywright, login, openBrowser, runSteps, skipOrFail, startServer } from './support.mjs';
+import { apiGet, args, loadPlaywright, login, noInjectedElements as noInjected, openBrowser, runSteps, skipOrFail, startServer } from './support.mjs';
 
 const NAME = '<svg onload=1>';
 const ARGV0 = '<script>alert(1)</script>';
@@ -56,15 +57,7 @@ tlsClient.on('error', (e) => console.error(`openssl: ${e.message}`));
 
 const { browser, page, problems, screenshot } = await openBrowser(playwright, a.artifacts);
 
-// Nothing the strings could have turned into: no element with an event
-// handler attribute, no script but the console's own files.
-async function noInjectedElements() {
-  const found = await page.evaluate(() => ({
-    handlers: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((at) => at.name.startsWith('on'))).map((el) => el.outerHTML.slice(0, 80)),
-    scripts: [...document.querySelectorAll('script')].filter((s) => !s.src).map((s) => s.outerHTML.slice(0, 80)),
-  }));
-  assert.deepEqual(found, { handlers: [], scripts: [] });
-}
+const noInjectedElements = () => noInjected(page);
 
 // The first flow the API lists for query that pick() accepts, waiting up to ms.
 async function waitForFlow(query, pick, ms, what) {
@@ -133,6 +126,28 @@ await runSteps([
     await showsLiterally(page.locator('table.data tbody .sni').first(), SNI, 'flows-server-name');
     await page.goto(`${server.base}/#/flows/${tls.id}`);
     await showsLiterally(page.locator('tr:has(th:text("Server Name")) td'), SNI, 'flow-server-name');
+  }],
+  ['once it ended, the past flow shows the name and command line as text, unlinked', async () => {
+    talker.kill('SIGKILL');  // its connection closes: the flow ends and goes to the history
+    const deadline = Date.now() + 60000;
+    let past;
+    while (!past) {
+      const answer = await apiGet(server, `/history/flows?${new URLSearchParams({ process: NAME, port: echoPort, from: 1, to: 4000000000 })}`);
+      past = answer.flows.find((f) => f.client.process && f.client.process.name === NAME);
+      if (!past && Date.now() > deadline) throw new Error(`no past flow of "${NAME}" after 60 s`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await page.goto(`${server.base}/#/history/flow/${past.uid}`);
+    const info = 'section:has(h2:text("Client Process Information"))';
+    const cmdline = page.locator(`${info} code.cmdline`);
+    await cmdline.waitFor({ timeout: 10000 });
+    const shown = await cmdline.innerText();
+    assert.ok(shown.includes(ARGV0) && shown.includes('\uFFFD'), `command line shown: ${JSON.stringify(shown)}`);
+    const pidName = page.locator(`${info} tr:has(th:text("Process PID/Name")) td`);
+    assert.ok((await pidName.innerText()).startsWith(`${past.client.process.pid}/${NAME}`), await pidName.innerText());
+    assert.equal(await pidName.locator('a').count(), 0, 'a past process is not linked');
+    await noInjectedElements();
+    await screenshot('past-flow');
   }],
   ['no dialog, page error or console error on the way', async () => {
     assert.deepEqual(problems, []);

@@ -99,6 +99,10 @@ std::vector<std::pair<std::string, live::Params>> questions(const std::vector<Fl
     out.push_back({"timeseries", {{"kind", kind}, {"key", key}, {"from", from}, {"to", to}, {"bucket", "60"}}});
     out.push_back({"drilldown", {{"kind", kind}, {"key", key}, {"t", "1470104340"}, {"bucket", "60"}}});
   }
+  // One flow's details: every tenth flow, and each flow with a process.
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (i % 10 == 0 || rows[i].client.pid > 0 || rows[i].server.pid > 0)
+      out.push_back({"flow", {{"uid", std::to_string(rows[i].uid)}}});
   return out;
 }
 
@@ -106,6 +110,7 @@ json ask(const HistoryQuery& q, const std::string& what, const live::Params& p) 
   if (what == "flows") return q.flows(p);
   if (what == "top") return q.top(p);
   if (what == "timeseries") return q.timeseries(p);
+  if (what == "flow") return q.flow(p.at("uid"));
   return q.drilldown(p);
 }
 
@@ -126,6 +131,10 @@ TEST(ClickHouseStore, SameAnswersAsSqlite) {
     EXPECT_EQ(a, b) << what << " " << p.dump() << "\nSQLite:     " << a.dump().substr(0, 2000)
                     << "\nClickHouse: " << b.dump().substr(0, 2000);
     ++asked;
+    if (what == "flow") {  // one flow: found, with its record's fields
+      non_empty += a.contains("fields") && !a["fields"].empty();
+      continue;
+    }
     const json* list = a.contains("flows") ? &a["flows"] : a.contains("items") ? &a["items"] : nullptr;
     auto traffic = [](const json& point) { return point[1] != 0 || point[2] != 0; };
     if (list ? !list->empty() : std::any_of(a["points"].begin(), a["points"].end(), traffic))
@@ -136,7 +145,10 @@ TEST(ClickHouseStore, SameAnswersAsSqlite) {
   // The questions are not vacuous: all have answers but q=it's (5 questions
   // checking that a quote is data).
   EXPECT_EQ(non_empty, asked - 5);
-  EXPECT_GT(asked, 120);
+  EXPECT_GT(asked, 140);
+  // A uid neither holds: both say so.
+  EXPECT_THROW(from_sqlite.flow("12345"), live::NotFound);
+  EXPECT_THROW(from_clickhouse.flow("12345"), live::NotFound);
 }
 
 TEST(ClickHouseStore, StoppedAndStartedAgain) {

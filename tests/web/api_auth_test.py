@@ -15,7 +15,7 @@ import tempfile
 
 from web_support import Api, check, failures, running_server
 
-PLACEHOLDERS = {"{id}": "1", "{ip}": "10.0.0.1", "{key}": "1@10.0.0.1", "{user}": "admin",
+PLACEHOLDERS = {"{id}": "1", "{uid}": "1", "{ip}": "10.0.0.1", "{key}": "1@10.0.0.1", "{user}": "admin",
                 "{name}": "grafana"}
 
 

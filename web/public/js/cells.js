@@ -6,13 +6,15 @@ import * as fmt from './format.js';
 export const processHref = (key) => `#/processes/${encodeURIComponent(key)}`;
 export const hostHref = (ip) => `#/hosts/${encodeURIComponent(ip)}`;
 export const flowHref = (id) => `#/flows/${encodeURIComponent(id)}`;
+export const pastFlowHref = (uid) => `#/history/flow/${encodeURIComponent(uid)}`;
 
 const none = () => h('span', { class: 'muted' }, '–');
 
-// PROCESS_SUMMARY or null.
-export function processCell(p) {
+// PROCESS_SUMMARY or null; linked: to the live process page (not for past flows).
+export function processCell(p, linked = true) {
   if (!p) return none();
-  return link(processHref(p.key), h('span', { class: 'pname' }, p.name), h('span', { class: 'muted' }, ` ${p.pid}`));
+  const parts = [h('span', { class: 'pname' }, p.name), h('span', { class: 'muted' }, ` ${p.pid}`)];
+  return linked ? link(processHref(p.key), ...parts) : h('span', {}, ...parts);
 }
 
 export function peerCell(end) {
@@ -42,10 +44,10 @@ export function throughputCell(bps, trend) {
     trend ? h('span', { class: `trend trend-${trend}`, title: TREND_WORDS[trend] || trend, 'aria-label': TREND_WORDS[trend] || trend }, fmt.TREND_ARROWS[trend] || '') : null);
 }
 
-// A live flow's application links to its details; a past one (no id) has none.
+// A flow's application links to its details: a live one's by id, a past one's by uid.
 export function applicationCell(f) {
   const name = f.application || 'Unknown';
-  return h('span', {}, f.id === undefined ? name : link(flowHref(f.id), name),
+  return h('span', {}, link(f.id === undefined ? pastFlowHref(f.uid) : flowHref(f.id), name),
     f.server_name ? h('span', { class: 'muted sni', title: f.server_name }, f.server_name) : null);
 }
 

@@ -13,6 +13,7 @@ import * as hosts from './pages/hosts.js';
 import * as host from './pages/host.js';
 import * as graph from './pages/graph.js';
 import * as historyPage from './pages/history.js';
+import * as pastFlow from './pages/pastflow.js';
 import * as login from './pages/login.js';
 
 const ROUTES = [
@@ -25,6 +26,7 @@ const ROUTES = [
   [/^\/hosts\/([^/]+)$/, host, 'hosts'],
   [/^\/graph$/, graph, 'graph'],
   [/^\/history$/, historyPage, 'history'],
+  [/^\/history\/flow\/([^/]+)$/, pastFlow, 'history'],
   [/^\/login$/, login, null],
 ];
 

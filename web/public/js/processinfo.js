@@ -10,7 +10,8 @@ export function pidName(pid, name) {
 }
 
 // PROCESS_DETAIL → a table; null → a line saying nothing is known.
-export function processInformation(p, caption) {
+// linked: the PID/name links to the live process page (not for past flows).
+export function processInformation(p, caption, { linked = true } = {}) {
   if (!p) return h('p', { class: 'muted' }, 'No process information (not a local end, or not attributed).');
   const memory = p.memory_actual_kb === null || p.memory_actual_kb === undefined
     ? 'not available'
@@ -20,7 +21,7 @@ export function processInformation(p, caption) {
     ? 'not available'
     : `${fmt.count(p.page_faults)} (minor ${fmt.count(p.minor_faults)}, major ${fmt.count(p.major_faults)})`;
   const pidLine = h('span', {},
-    p.key ? link(processHref(p.key), pidName(p.pid, p.name)) : pidName(p.pid, p.name),
+    p.key && linked ? link(processHref(p.key), pidName(p.pid, p.name)) : pidName(p.pid, p.name),
     p.tid && p.tid !== p.pid ? h('span', { class: 'muted' }, ` (thread ${p.tid})`) : null,
     p.parent ? ` [son of ${pidName(p.parent.pid, p.parent.name)}]` : null);
   return keyValueTable([

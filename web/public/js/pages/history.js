@@ -8,7 +8,7 @@
 import * as api from '../api.js';
 import { h, fill, section } from '../dom.js';
 import * as fmt from '../format.js';
-import { FLOW_COLUMNS } from '../cells.js';
+import { FLOW_COLUMNS, pastFlowHref, processCell } from '../cells.js';
 import { throughputChart } from '../chart.js';
 import { listView } from '../listview.js';
 import { pagedTable, simpleTable } from '../table.js';
@@ -20,14 +20,19 @@ const TOP_KINDS = ['process', 'application', 'host', 'peer'];
 const BUCKETS = [60, 300, 900, 3600, 21600, 86400];
 const MAX_POINTS = 500;
 
-// History flows have no live id (no details page) and no trend.
+// History flows have no trend, and their processes are text: the live
+// process page may know another program by that pid now. Each row opens
+// the past flow's details (#/history/flow/UID).
 const HISTORY_COLUMNS = [
   { label: 'First Seen', sort: 'first_seen', cell: (f) => fmt.time(f.first_seen) },
   ...FLOW_COLUMNS.map((c) => {
     if (c.sort === 'throughput') return { ...c, label: 'Throughput', cell: (f) => fmt.bps(f.throughput_bps) };
+    if (c.sort === 'client_process') return { ...c, cell: (f) => processCell(f.client.process, false) };
+    if (c.sort === 'server_process') return { ...c, cell: (f) => processCell(f.server.process, false) };
     return c;
   }),
 ];
+const pastFlowRow = (f) => pastFlowHref(f.uid);
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -109,7 +114,7 @@ function drilldownPanel(ctx) {
   const title = h('p', { class: 'muted drill-title' }, 'Click a point of the chart to list the flows of its bucket.');
   const state = { offset: 0, limit: 10, sort: 'bytes', order: 'desc' };
   let point = null;  // {kind, key, t, bucket}
-  const table = pagedTable({ caption: 'Flows of the chosen bucket', columns: HISTORY_COLUMNS, state, onChange: load, rowKey: (f) => String(f.uid) });
+  const table = pagedTable({ caption: 'Flows of the chosen bucket', columns: HISTORY_COLUMNS, state, onChange: load, rowKey: (f) => String(f.uid), rowHref: pastFlowRow });
   table.element.hidden = true;
   function load() {
     if (!point) return;
@@ -163,8 +168,10 @@ function chartPanel(ctx, { kind, key, range, drill }) {
 
 export function render(main, ctx) {
   const q = ctx.query;
-  const to = Number(q.get('to')) || now();
-  const from = Number(q.get('from')) || to - 3600;
+  // Epoch seconds from the address; 0 is a time (from=0: since ever).
+  const seconds = (name) => (/^\d+(\.\d+)?$/.test(q.get(name) || '') ? Number(q.get(name)) : null);
+  const to = seconds('to') ?? now();
+  const from = seconds('from') ?? to - 3600;
   const range = { from, to };
   const by = TOP_KINDS.includes(q.get('by')) ? q.get('by') : 'process';
   const kind = SERIES_KINDS.includes(q.get('kind')) ? q.get('kind') : 'interface';
@@ -187,6 +194,7 @@ export function render(main, ctx) {
     filters: FLOW_FILTERS,
     columns: HISTORY_COLUMNS,
     rowKey: (f) => String(f.uid),
+    rowHref: pastFlowRow,
     fixedParams: range,
     urlParams: { by: q.get('by') || '', kind: q.get('kind') || '', key: q.get('key') || '' },
     between,
