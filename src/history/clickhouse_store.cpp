@@ -183,7 +183,7 @@ ClickHouseUrl parse_clickhouse_url(const std::string& url) {
 
 ClickHouseStore::ClickHouseStore(const ClickHouseUrl& url) : url_(url) {
   static const bool kCurlReady = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  if (!kCurlReady) throw StoreError("history: libcurl failed to initialize");
+  if (!kCurlReady) throw StoreError("ClickHouse: libcurl failed to initialize");
   try {
     ensure_schema();
   } catch (const StoreUnavailable&) {
@@ -204,7 +204,7 @@ const SqlDialect& ClickHouseStore::dialect() const {
 std::string ClickHouseStore::post(const std::string& query, const std::string& body,
                                   const std::string& database) const {
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) throw StoreUnavailable("history: curl_easy_init failed");
+  if (!curl) throw StoreUnavailable("ClickHouse: curl_easy_init failed");
   CURL* c = curl.get();
   std::string target = format("http://%s:%d/?database=%s", url_.host.c_str(), url_.port,
                               database.empty() ? url_.database.c_str() : database.c_str());
@@ -226,13 +226,13 @@ std::string ClickHouseStore::post(const std::string& query, const std::string& b
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   const CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK)
-    throw StoreUnavailable(format("history: ClickHouse %s:%d: %s", url_.host.c_str(), url_.port,
+    throw StoreUnavailable(format("ClickHouse %s:%d: %s", url_.host.c_str(), url_.port,
                                   curl_easy_strerror(rc)));
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (status == 200) return answer;
   while (!answer.empty() && answer.back() == '\n') answer.pop_back();
-  const std::string what = format("history: ClickHouse %s:%d answered %ld: %s", url_.host.c_str(),
+  const std::string what = format("ClickHouse %s:%d answered %ld: %s", url_.host.c_str(),
                                   url_.port, status, answer.c_str());
   if (status == 503 || transient_code(error_code(answer))) throw StoreUnavailable(what);
   throw StoreError(what);

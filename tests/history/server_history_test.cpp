@@ -15,7 +15,6 @@
 #include "history/history_query.h"
 #include "history/sqlite_store.h"
 #include "history_test_support.h"
-#include "support/live_prerequisite.h"
 
 namespace vedetta::history {
 namespace {
@@ -70,12 +69,9 @@ TEST(ServerHistory, ProbeReplayLandsInDataDir) {
 }
 
 TEST(ServerHistory, DumpFlowsToClickHouse) {
-  if (!test::ClickHouseServer::installed())
-    return test_support::skip_or_fail("clickhouse-server is not installed (scripts/install-deps.sh)");
-  const std::string dir = test::temp_dir("server-clickhouse");
-  test::ClickHouseServer clickhouse(dir);
-  ASSERT_TRUE(clickhouse.start()) << "see " << dir << "/error.log";
-  const std::string url = clickhouse.url("from_server");
+  auto clickhouse = test::start_clickhouse("server-clickhouse");
+  if (!clickhouse) return;
+  const std::string dir = clickhouse->dir(), url = clickhouse->url("from_server");
   auto [input, err] = serve_replay(dir, "--dump-flows " + url + " --history-days 0");
   EXPECT_NE(err.find("140 flows written in 1 batches, 0 dropped"), std::string::npos) << err;
   ClickHouseStore store(parse_clickhouse_url(url));
