@@ -247,8 +247,24 @@ void ClickHouseStore::ensure_schema() const {
   // The database may not exist yet: this one statement runs in "system".
   post("", "CREATE DATABASE IF NOT EXISTS " + url_.database, "system");
   post("", create_table("flows", kFlowColumns, true, "first_ms, uid"));
+  add_collector_column();
   post("", create_table("series", kSeriesColumns, false, "kind, key, minute"));
   schema_ready_ = true;
+}
+
+// A database from before the collector column gets it (its flows: '').
+// 18.16 has no ADD COLUMN IF NOT EXISTS: look first, and when another
+// server added it meanwhile, its refusal is no error.
+void ClickHouseStore::add_collector_column() const {
+  const std::string has = "SELECT count() FROM system.columns WHERE database = " +
+                          dialect().quote(url_.database) +
+                          " AND table = 'flows' AND name = 'collector' FORMAT TabSeparated";
+  if (post("", has).rfind("1", 0) == 0) return;
+  try {
+    post("", "ALTER TABLE flows ADD COLUMN collector String");
+  } catch (const StoreError&) {
+    if (post("", has).rfind("1", 0) != 0) throw;
+  }
 }
 
 void ClickHouseStore::insert(Batch& batch) {

@@ -37,6 +37,7 @@ class ClickHouseStore : public FlowStore {
 
  private:
   void ensure_schema() const;
+  void add_collector_column() const;
   // POSTs `body` to the HTTP interface, `query` (if any) in the URL, in
   // `database` ("" = the URL's); returns the answer.
   std::string post(const std::string& query, const std::string& body,

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <numeric>
 #include <memory>
 #include <thread>
 
@@ -51,82 +52,89 @@ TEST(SeveralCollectors, EveryFlowOnceInOneClickHouse) {
   auto clickhouse = test::start_clickhouse("several");
   if (!clickhouse) return;
   const std::string dir = clickhouse->dir(), url = clickhouse->url("shared");
-  const std::vector<std::string> pcaps = {"1kxun.pcap", "443-chrome.pcap", "quic.pcap"};
+  // The last collector replays the first one's pcap under the same input
+  // name: only its --collector-name tells its flows (and their uids) apart.
+  const std::vector<std::string> pcaps = {"1kxun.pcap", "443-chrome.pcap", "quic.pcap", "1kxun.pcap"};
   // What the probe alone exports for each pcap, merged as a collector does.
-  std::map<std::string, size_t> expected;
-  size_t expected_total = 0;
+  std::map<std::string, int64_t> per_pcap;
+  std::vector<int64_t> expected;
   for (const std::string& pcap : pcaps) {
-    expected[pcap] = test::merged_records(pcap, dir).size();
-    expected_total += expected[pcap];
+    if (!per_pcap.count(pcap)) per_pcap[pcap] = test::merged_records(pcap, dir).size();
+    ASSERT_GT(per_pcap[pcap], 0) << pcap;
+    expected.push_back(per_pcap[pcap]);
   }
+  const int64_t expected_total = std::accumulate(expected.begin(), expected.end(), int64_t{0});
+  auto name = [](size_t i) { return "collector" + std::to_string(i); };
 
-  // All three at once on a database that does not exist yet. The first
-  // keeps its console up for the API check; the others stop after 8 s.
+  // All at once on a database that does not exist yet. The first keeps its
+  // console up for the API check; the others stop after 8 s.
   const int http_port = test::free_port();
   std::vector<std::unique_ptr<test::ServerProcess>> servers;
   for (size_t i = 0; i < pcaps.size(); ++i) {
-    const std::string own = dir + "/collector" + std::to_string(i);
     std::vector<std::string> args = {"-i", std::string(VEDETTA_PCAP_DIR) + "/" + pcaps[i],
-                                     "--dump-flows", url, "--history-days", "0",
-                                     "--merge-wait", "0.2", "--data-dir", own + "-data"};
+                                     "--dump-flows", url, "--collector-name", name(i),
+                                     "--history-days", "0", "--merge-wait", "0.2",
+                                     "--data-dir", dir + "/" + name(i) + "-data"};
     if (i == 0) {
       args.insert(args.end(), {"--http-port", std::to_string(http_port)});
     } else {
       args.insert(args.end(), {"--http-port", "0", "--duration", "8"});
     }
-    servers.push_back(std::make_unique<test::ServerProcess>(args, own + ".err"));
+    servers.push_back(std::make_unique<test::ServerProcess>(args, dir + "/" + name(i) + ".err"));
   }
   for (size_t i = 1; i < servers.size(); ++i) {
-    EXPECT_TRUE(servers[i]->wait_exit(60)) << servers[i]->stderr_text();
+    const bool clean = servers[i]->wait_exit(60);
+    const std::string err = servers[i]->stderr_text();
+    EXPECT_TRUE(clean) << err;
     // Each server's exit report: all of its pcap's flows written, none lost.
-    EXPECT_NE(servers[i]->stderr_text().find(std::to_string(expected[pcaps[i]]) +
-                                             " flows written in"),
-              std::string::npos)
-        << pcaps[i] << ": " << servers[i]->stderr_text();
-    EXPECT_NE(servers[i]->stderr_text().find(" 0 dropped, 0 not storable, 0 failed writes"),
-              std::string::npos)
-        << servers[i]->stderr_text();
+    EXPECT_NE(err.find(std::to_string(expected[i]) + " flows written in"), std::string::npos)
+        << name(i) << ": " << err;
+    EXPECT_NE(err.find(" 0 dropped, 0 not storable, 0 failed writes"), std::string::npos) << err;
   }
 
   // The first server's API: its own history counters, then everyone's flows.
-  const std::string first_written = std::to_string(expected[pcaps[0]]);
   ASSERT_TRUE(test::wait_until(
       [&] {
         auto s = test::api_get(http_port, "/api/v1/status");
-        return s.status == 200 && s.body["history"]["written"] == expected[pcaps[0]];
+        return s.status == 200 && s.body["history"]["written"] == expected[0];
       },
       60))
       << servers[0]->stderr_text();
-  test::ApiAnswer all = test::api_get(http_port, std::string("/api/v1/history/flows?") + kEver + "&limit=1");
+  const std::string flows = std::string("/api/v1/history/flows?") + kEver + "&limit=1";
+  test::ApiAnswer all = test::api_get(http_port, flows);
   ASSERT_EQ(all.status, 200) << all.body.dump();
   EXPECT_EQ(all.body["total"], expected_total) << "the API of one server sees every collector's flows";
-  for (const std::string& pcap : pcaps) {
-    const std::string interface = std::string(VEDETTA_PCAP_DIR) + "/" + pcap;
-    test::ApiAnswer one = test::api_get(
-        http_port, std::string("/api/v1/history/flows?") + kEver + "&limit=1&interface=" +
-                       httplib::detail::encode_query_param(interface));
-    EXPECT_EQ(one.body["total"], expected[pcap]) << pcap << ": " << one.body.dump();
+  for (size_t i = 0; i < pcaps.size(); ++i) {
+    test::ApiAnswer one = test::api_get(http_port, flows + "&collector=" + name(i));
+    EXPECT_EQ(one.body["total"], expected[i]) << name(i) << ": " << one.body.dump();
+    if (!one.body["flows"].empty()) EXPECT_EQ(one.body["flows"][0]["collector"], name(i));
   }
   EXPECT_TRUE(servers[0]->stop()) << servers[0]->stderr_text();
-  EXPECT_NE(servers[0]->stderr_text().find(first_written + " flows written in"), std::string::npos)
+  EXPECT_NE(servers[0]->stderr_text().find(std::to_string(expected[0]) + " flows written in"),
+            std::string::npos)
       << servers[0]->stderr_text();
 
-  // In ClickHouse itself: each collector's flows under its input, once each.
+  // In ClickHouse itself: each collector's flows under its name, once each.
   ClickHouseStore store(parse_clickhouse_url(url));
-  EXPECT_EQ(count_of(store, "SELECT count() FROM flows"), static_cast<int64_t>(expected_total));
-  EXPECT_EQ(count_of(store, "SELECT uniqExact(uid) FROM flows"),
-            static_cast<int64_t>(expected_total))
+  EXPECT_EQ(count_of(store, "SELECT count() FROM flows"), expected_total);
+  EXPECT_EQ(count_of(store, "SELECT uniqExact(uid) FROM flows"), expected_total)
       << "two flows share a uid";
-  for (const std::string& pcap : pcaps) {
-    const std::string interface = std::string(VEDETTA_PCAP_DIR) + "/" + pcap;
-    EXPECT_EQ(count_of(store, "SELECT count() FROM flows WHERE interface = " +
-                                  store.dialect().quote(interface)),
-              static_cast<int64_t>(expected[pcap]))
-        << pcap;
-  }
+  for (size_t i = 0; i < pcaps.size(); ++i)
+    EXPECT_EQ(count_of(store, "SELECT count() FROM flows WHERE collector = '" + name(i) + "'"),
+              expected[i])
+        << name(i);
+  // Two collectors, one input name: the interface alone mixes them.
+  const std::string same_input = std::string(VEDETTA_PCAP_DIR) + "/1kxun.pcap";
+  EXPECT_EQ(count_of(store, "SELECT count() FROM flows WHERE interface = " +
+                                store.dialect().quote(same_input)),
+            expected[0] + expected[3]);
+  // ... and their records are the same: a uid of the record alone would collide.
+  EXPECT_EQ(count_of(store, "SELECT uniqExact(record) FROM flows WHERE interface = " +
+                                store.dialect().quote(same_input)),
+            expected[0]);
   // Every flow's series rows arrived too: one flow per flow and interface.
   EXPECT_EQ(count_of(store, "SELECT sum(flows) FROM series WHERE kind = 'interface'"),
-            static_cast<int64_t>(expected_total));
+            expected_total);
 }
 
 }  // namespace
