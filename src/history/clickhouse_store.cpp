@@ -202,7 +202,7 @@ const SqlDialect& ClickHouseStore::dialect() const {
 }
 
 std::string ClickHouseStore::post(const std::string& query, const std::string& body,
-                                  const std::string& database) const {
+                                  const std::string& database, long timeout_ms) const {
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) throw StoreUnavailable("ClickHouse: curl_easy_init failed");
   CURL* c = curl.get();
@@ -221,8 +221,8 @@ std::string ClickHouseStore::post(const std::string& query, const std::string& b
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect_answer);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 120'000L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, kConnectTimeoutMs);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   const CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK)
@@ -283,7 +283,7 @@ void ClickHouseStore::insert(Batch& batch) {
 
 ResultRows ClickHouseStore::select(const std::string& sql) const {
   ensure_schema();
-  return parse_tsv(post("", sql + " FORMAT TabSeparated"));
+  return parse_tsv(post("", sql + " FORMAT TabSeparated", "", kQueryTimeoutMs));
 }
 
 std::string ClickHouseStore::apply_retention(const RetentionPolicy& policy, int64_t now_ms) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <thread>
 
 #include "clickhouse_server.h"
 #include "history_test_support.h"
@@ -95,6 +96,41 @@ TEST(ClickHouseOutage, HistoryRoutesAnswer503ThenRecover) {
   EXPECT_NE(err.find("vedetta: history: ClickHouse 127.0.0.1:"), std::string::npos) << err;
   EXPECT_NE(err.find("; buffering up to 100000 flows, retrying"), std::string::npos) << err;
   EXPECT_NE(err.find("writing again after"), std::string::npos) << err;
+}
+
+// A ClickHouse that accepts connections but answers nothing (stopped with
+// SIGSTOP: the kernel still completes the handshake) holds a history query
+// for the query timeout, 30 s, then it is a 503; the live routes answer
+// meanwhile.
+TEST(ClickHouseOutage, FrozenClickHouseIs503AfterTheQueryTimeout) {
+  auto started = test::start_clickhouse("frozen");
+  if (!started) return;
+  test::ClickHouseServer& clickhouse = *started;
+  const std::string dir = clickhouse.dir();
+  const int port = test::free_port();
+  test::ServerProcess server({"-i", "tcp://127.0.0.1:" + std::to_string(test::free_port()) + "c",
+                              "--dump-flows", clickhouse.url("frozen"), "--data-dir",
+                              dir + "/vedetta-data", "--http-port", std::to_string(port)},
+                             dir + "/server.err");
+  const std::string flows = std::string("/api/v1/history/flows?") + kEver;
+  ASSERT_TRUE(test::wait_until([&] { return !server.running() || test::api_get(port, flows).status == 200; }, 30) && server.running())
+      << server.stderr_text();
+
+  clickhouse.freeze(true);
+  test::ApiAnswer history;
+  std::thread waiting([&] { history = test::api_get(port, flows); });
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  test::ApiAnswer live = test::api_get(port, "/api/v1/flows?limit=1");
+  EXPECT_EQ(live.status, 200) << "a live route waits behind a hung history query";
+  EXPECT_LT(live.seconds, 3.0);
+  waiting.join();
+  clickhouse.freeze(false);
+  EXPECT_EQ(history.status, 503) << history.body.dump();
+  EXPECT_EQ(history.body.value("error", "").rfind("history: ClickHouse 127.0.0.1:", 0), 0u)
+      << history.body.dump();
+  EXPECT_GE(history.seconds, 29.0);
+  EXPECT_LT(history.seconds, 35.0);
+  EXPECT_EQ(test::api_get(port, flows).status, 200) << "answers again once ClickHouse does";
 }
 
 }  // namespace

@@ -98,6 +98,7 @@ class ClickHouseServer {
   void stop() {
     if (pid_ <= 0) return;
     kill(pid_, SIGTERM);
+    kill(pid_, SIGCONT);  // a frozen one must run to take it
     for (int i = 0; i < 300; ++i) {
       int status = 0;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -109,6 +110,11 @@ class ClickHouseServer {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
     pid_ = -1;
+  }
+
+  // SIGSTOP / SIGCONT: a server that accepts connections but answers nothing.
+  void freeze(bool frozen) {
+    if (pid_ > 0) kill(pid_, frozen ? SIGSTOP : SIGCONT);
   }
 
   const std::string& dir() const { return dir_; }
