@@ -9,8 +9,10 @@
 
 namespace vedetta {
 
-inline uint64_t text_hash(std::string_view text) {
-  uint64_t h = 1469598103934665603ull;
+// `start`: the hash of the text before this one (text_hash(b, text_hash(a)) ==
+// text_hash(a + b)), to hash two pieces without copying them together.
+inline uint64_t text_hash(std::string_view text, uint64_t start = 1469598103934665603ull) {
+  uint64_t h = start;
   for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
   return h;
 }

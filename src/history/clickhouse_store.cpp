@@ -183,7 +183,7 @@ ClickHouseUrl parse_clickhouse_url(const std::string& url) {
 
 ClickHouseStore::ClickHouseStore(const ClickHouseUrl& url) : url_(url) {
   static const bool kCurlReady = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  if (!kCurlReady) throw StoreError("history: libcurl failed to initialize");
+  if (!kCurlReady) throw StoreError("ClickHouse: libcurl failed to initialize");
   try {
     ensure_schema();
   } catch (const StoreUnavailable&) {
@@ -202,9 +202,9 @@ const SqlDialect& ClickHouseStore::dialect() const {
 }
 
 std::string ClickHouseStore::post(const std::string& query, const std::string& body,
-                                  const std::string& database) const {
+                                  const std::string& database, long timeout_ms) const {
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) throw StoreUnavailable("history: curl_easy_init failed");
+  if (!curl) throw StoreUnavailable("ClickHouse: curl_easy_init failed");
   CURL* c = curl.get();
   std::string target = format("http://%s:%d/?database=%s", url_.host.c_str(), url_.port,
                               database.empty() ? url_.database.c_str() : database.c_str());
@@ -221,18 +221,18 @@ std::string ClickHouseStore::post(const std::string& query, const std::string& b
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect_answer);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 120'000L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, kConnectTimeoutMs);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   const CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK)
-    throw StoreUnavailable(format("history: ClickHouse %s:%d: %s", url_.host.c_str(), url_.port,
+    throw StoreUnavailable(format("ClickHouse %s:%d: %s", url_.host.c_str(), url_.port,
                                   curl_easy_strerror(rc)));
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (status == 200) return answer;
   while (!answer.empty() && answer.back() == '\n') answer.pop_back();
-  const std::string what = format("history: ClickHouse %s:%d answered %ld: %s", url_.host.c_str(),
+  const std::string what = format("ClickHouse %s:%d answered %ld: %s", url_.host.c_str(),
                                   url_.port, status, answer.c_str());
   if (status == 503 || transient_code(error_code(answer))) throw StoreUnavailable(what);
   throw StoreError(what);
@@ -247,8 +247,24 @@ void ClickHouseStore::ensure_schema() const {
   // The database may not exist yet: this one statement runs in "system".
   post("", "CREATE DATABASE IF NOT EXISTS " + url_.database, "system");
   post("", create_table("flows", kFlowColumns, true, "first_ms, uid"));
+  add_collector_column();
   post("", create_table("series", kSeriesColumns, false, "kind, key, minute"));
   schema_ready_ = true;
+}
+
+// A database from before the collector column gets it (its flows: '').
+// 18.16 has no ADD COLUMN IF NOT EXISTS: look first, and when another
+// server added it meanwhile, its refusal is no error.
+void ClickHouseStore::add_collector_column() const {
+  const std::string has = "SELECT count() FROM system.columns WHERE database = " +
+                          dialect().quote(url_.database) +
+                          " AND table = 'flows' AND name = 'collector' FORMAT TabSeparated";
+  if (post("", has).rfind("1", 0) == 0) return;
+  try {
+    post("", "ALTER TABLE flows ADD COLUMN collector String");
+  } catch (const StoreError&) {
+    if (post("", has).rfind("1", 0) != 0) throw;
+  }
 }
 
 void ClickHouseStore::insert(Batch& batch) {
@@ -267,7 +283,7 @@ void ClickHouseStore::insert(Batch& batch) {
 
 ResultRows ClickHouseStore::select(const std::string& sql) const {
   ensure_schema();
-  return parse_tsv(post("", sql + " FORMAT TabSeparated"));
+  return parse_tsv(post("", sql + " FORMAT TabSeparated", "", kQueryTimeoutMs));
 }
 
 std::string ClickHouseStore::apply_retention(const RetentionPolicy& policy, int64_t now_ms) {

@@ -37,10 +37,16 @@ class ClickHouseStore : public FlowStore {
 
  private:
   void ensure_schema() const;
+  void add_collector_column() const;
+  // Bounds of one request (docs/history.md): a ClickHouse that is down
+  // fails the connect at once or after 3 s; one that is frozen or overloaded
+  // holds an insert up to 120 s, a query (the API waits on it) up to 30 s.
+  static constexpr long kConnectTimeoutMs = 3'000, kRequestTimeoutMs = 120'000,
+                        kQueryTimeoutMs = 30'000;
   // POSTs `body` to the HTTP interface, `query` (if any) in the URL, in
   // `database` ("" = the URL's); returns the answer.
   std::string post(const std::string& query, const std::string& body,
-                   const std::string& database = "") const;
+                   const std::string& database = "", long timeout_ms = kRequestTimeoutMs) const;
 
   ClickHouseUrl url_;
   mutable std::mutex schema_mutex_;

@@ -42,14 +42,17 @@ EndProcess read_process(const wire::FlowRecord& r, const ProcessIds& ids) {
           text(r, ids.parent_name)};
 }
 
-int64_t uid_of(std::string_view record_json) {
-  // Non-negative: the same in signed and unsigned columns.
-  return static_cast<int64_t>(text_hash(record_json) >> 1);
-}
-
 }  // namespace
 
-bool flow_row_from_record(const wire::FlowRecord& r, FlowRow& row, std::string& error) {
+int64_t flow_uid(std::string_view collector, std::string_view record_json) {
+  // Unnamed: the record's hash alone (the uids stored before collector names).
+  // Non-negative: the same in signed and unsigned columns.
+  const uint64_t start = collector.empty() ? text_hash("") : text_hash("\n", text_hash(collector));
+  return static_cast<int64_t>(text_hash(record_json, start) >> 1);
+}
+
+bool flow_row_from_record(const wire::FlowRecord& r, FlowRow& row, std::string& error,
+                          std::string_view collector) {
   static const uint32_t kCollectorInput = id_of("COLLECTOR_INPUT"),
                         kInterfaceName = id_of("INTERFACE_NAME"),
                         kIpVersion = id_of("IP_PROTOCOL_VERSION"),
@@ -93,8 +96,9 @@ bool flow_row_from_record(const wire::FlowRecord& r, FlowRow& row, std::string& 
   row.client = read_process(r, kClient);
   row.server = read_process(r, kServer);
   row.local_ends = text(r, kLocalEnds);
+  row.collector = collector;
   collect::append_record_json(r, row.record_json);
-  row.uid = uid_of(row.record_json);
+  row.uid = flow_uid(collector, row.record_json);
   return true;
 }
 

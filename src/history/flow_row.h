@@ -22,7 +22,7 @@ struct EndProcess {
 };
 
 struct FlowRow {
-  int64_t uid = 0;  // a hash of the record: the same flow has the same uid in every store
+  int64_t uid = 0;  // flow_uid(): the same flow from the same collector has the same uid in every store
   int64_t first_ms = 0, last_ms = 0;
   std::string interface;  // COLLECTOR_INPUT, else INTERFACE_NAME
   int64_t ip_version = 0, l4 = 0, vlan = 0;
@@ -32,13 +32,21 @@ struct FlowRow {
   int64_t bytes_c2s = 0, bytes_s2c = 0, packets_c2s = 0, packets_s2c = 0;
   EndProcess client, server;
   std::string local_ends;  // FLOW_LOCAL_ENDS: both | client | server | none | "" (unknown)
+  std::string collector;   // the server that stored it (--collector-name); "" = not named
   std::string record_json;
 
   int64_t day() const { return first_ms / 86'400'000; }  // UTC day number: the partition
 };
 
 // False (and `error` says why) if the record has no addresses or no time span.
-bool flow_row_from_record(const wire::FlowRecord& merged, FlowRow& out, std::string& error);
+// `collector`: the name the row is stored under (also part of its uid).
+bool flow_row_from_record(const wire::FlowRecord& merged, FlowRow& out, std::string& error,
+                          std::string_view collector = "");
+
+// A 63-bit hash of the collector's name and the record's JSON: two
+// collectors storing the same record (the same input name, the same
+// traffic) get different uids.
+int64_t flow_uid(std::string_view collector, std::string_view record_json);
 
 enum class ColumnType : uint8_t { kInt, kText };
 struct Column {
@@ -46,7 +54,7 @@ struct Column {
   ColumnType type;
 };
 
-inline constexpr std::array<Column, 34> kFlowColumns = {{
+inline constexpr std::array<Column, 35> kFlowColumns = {{
     {"uid", ColumnType::kInt},           {"day", ColumnType::kInt},
     {"first_ms", ColumnType::kInt},      {"last_ms", ColumnType::kInt},
     {"interface", ColumnType::kText},    {"ip_version", ColumnType::kInt},
@@ -64,6 +72,7 @@ inline constexpr std::array<Column, 34> kFlowColumns = {{
     {"server_user", ColumnType::kText},  {"server_container", ColumnType::kText},
     {"server_cmdline", ColumnType::kText}, {"server_parent_pid", ColumnType::kInt},
     {"server_parent_name", ColumnType::kText}, {"local_ends", ColumnType::kText},
+    {"collector", ColumnType::kText},
 }};
 // The record's JSON is stored too, after these, as column "record".
 
@@ -80,7 +89,7 @@ void for_each_value(const FlowRow& r, OnInt&& on_int, OnText&& on_text) {
     on_int(p->pid), on_text(p->name), on_text(p->user), on_text(p->container);
     on_text(p->cmdline), on_int(p->parent_pid), on_text(p->parent_name);
   }
-  on_text(r.local_ends);
+  on_text(r.local_ends), on_text(r.collector);
   on_text(r.record_json);
 }
 

@@ -1,5 +1,7 @@
 #include "history/history_options.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 
 #include "common/user_error.h"
@@ -18,6 +20,9 @@ void add_history_options(CLI::App* s, HistoryOptions& o) {
   s->add_option("--history-max-mb", o.max_mb,
                 "Delete the oldest history beyond this many MB (0 = no bound)")
       ->capture_default_str();
+  s->add_option("--collector-name", o.collector_name,
+                "Name stored with each flow (column collector), to tell the flows of several "
+                "servers sharing one --dump-flows database apart (default: the host name)");
   s->add_flag("--no-history", o.disabled, "Store no history");
 }
 
@@ -42,6 +47,12 @@ std::unique_ptr<HistoryWriter> open_history(const HistoryOptions& o, const std::
   if (!o.dump_flows.empty()) w.batch_size = 10'000;
   w.retention.max_days = o.days;
   w.retention.max_mb = o.max_mb;
+  w.collector_name = o.collector_name;
+  if (w.collector_name.empty()) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    w.collector_name = host;
+  }
   return std::make_unique<HistoryWriter>(std::move(store), w);
 }
 

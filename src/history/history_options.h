@@ -17,6 +17,7 @@ struct HistoryOptions {
   double days = 30;        // 0 = keep forever
   uint64_t max_mb = 0;     // 0 = no size bound (SQLite: the file; ClickHouse: the tables on disk)
   bool disabled = false;
+  std::string collector_name;  // "" = this host's name
 };
 
 void add_history_options(CLI::App* command, HistoryOptions& options);

@@ -21,7 +21,7 @@ constexpr const char* kFlowSelect =
     "server_port, application, category, server_name, bytes_c2s, bytes_s2c, packets_c2s, "
     "packets_s2c, client_pid, client_process, client_user, client_container, client_cmdline, "
     "client_parent_pid, client_parent_name, server_pid, server_process, server_user, "
-    "server_container, server_cmdline, server_parent_pid, server_parent_name, local_ends";
+    "server_container, server_cmdline, server_parent_pid, server_parent_name, local_ends, collector";
 
 int64_t num(const std::string& s) { return s.empty() ? 0 : std::stoll(s); }
 
@@ -88,6 +88,7 @@ json flow_json(const std::vector<std::string>& row, bool with_fields) {
   f["throughput_bps"] = last > first ? (b_cs + b_sc) * 8000.0 / (last - first) : 0.0;
   const std::string& local = r.text();
   f["local_ends"] = local.empty() ? json(nullptr) : json(local);
+  f["collector"] = r.text();
   f["active"] = false;
   if (with_fields) f["fields"] = live::record_fields_json(stored_record(r.text(), uid));
   return f;

@@ -40,7 +40,7 @@ void HistoryWriter::log(const std::string& line) const {
 void HistoryWriter::add(const wire::FlowRecord& merged) {
   FlowRow row;
   std::string error;
-  if (!flow_row_from_record(merged, row, error)) {
+  if (!flow_row_from_record(merged, row, error, options_.collector_name)) {
     std::lock_guard lock(mutex_);
     ++stats_.added;
     ++stats_.bad_records;

@@ -29,6 +29,9 @@ struct WriterOptions {
   double retry_first_s = 0.5, retry_max_s = 10;
   RetentionPolicy retention;
   double retention_interval_s = 60;
+  // Stored with each flow (column `collector`) and part of its uid: which of
+  // several servers sharing one database stored it.
+  std::string collector_name;
   // Where state changes go (store unavailable, back, retention); default stderr.
   std::function<void(const std::string&)> log;
 };

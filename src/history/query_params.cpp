@@ -99,6 +99,7 @@ std::string flow_conditions(const live::Params& p, const TimeRange& range, const
                            (long long)range.from_ms);
   auto add = [&](const std::string& condition) { sql += " AND " + condition; };
   if (auto v = find(p, "interface")) add("interface = " + d.quote(*v));
+  if (auto v = find(p, "collector")) add("collector = " + d.quote(*v));
   if (auto v = find(p, "host")) add("(client_ip = " + d.quote(*v) + " OR server_ip = " + d.quote(*v) + ")");
   if (find(p, "port")) add(either_end("port", std::to_string(read_int(p, "port", 0, 0, 65535))));
   if (auto v = find(p, "l4")) {

@@ -95,6 +95,10 @@ SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {
   // scans of the columns (every top-N) read a fifth of the pages; the view
   // `flows` joins them back for the queries that want the record.
   exec(create_table("flow_columns", kFlowColumns));
+  // A file from before the collector column gets it (its flows: ""); where
+  // the column is there already this fails ("duplicate column"), harmlessly.
+  sqlite3_exec(write_db_, "ALTER TABLE flow_columns ADD COLUMN collector TEXT NOT NULL DEFAULT ''",
+               nullptr, nullptr, nullptr);
   exec("CREATE TABLE IF NOT EXISTS flow_records (id INTEGER PRIMARY KEY, record TEXT NOT NULL)");
   exec("CREATE VIEW IF NOT EXISTS flows AS SELECT c.*, r.record AS record FROM flow_columns c "
        "LEFT JOIN flow_records r ON r.id = c.rowid");

@@ -11,8 +11,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
+
+#include "history_test_support.h"
+#include "support/live_prerequisite.h"
 
 namespace vedetta::history::test {
 
@@ -94,6 +98,7 @@ class ClickHouseServer {
   void stop() {
     if (pid_ <= 0) return;
     kill(pid_, SIGTERM);
+    kill(pid_, SIGCONT);  // a frozen one must run to take it
     for (int i = 0; i < 300; ++i) {
       int status = 0;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -107,6 +112,11 @@ class ClickHouseServer {
     pid_ = -1;
   }
 
+  // SIGSTOP / SIGCONT: a server that accepts connections but answers nothing.
+  void freeze(bool frozen) {
+    if (pid_ > 0) kill(pid_, frozen ? SIGSTOP : SIGCONT);
+  }
+
   const std::string& dir() const { return dir_; }
 
  private:
@@ -114,5 +124,21 @@ class ClickHouseServer {
   int http_port_, tcp_port_;
   pid_t pid_ = -1;
 };
+
+// A started private server in a new temp_dir(name); nullptr when the test
+// cannot go on: skipped (not installed; under CI=true that fails) or failed
+// (it did not start).
+inline std::unique_ptr<ClickHouseServer> start_clickhouse(const std::string& name) {
+  if (!ClickHouseServer::installed()) {
+    test_support::skip_or_fail("clickhouse-server is not installed (scripts/install-deps.sh)");
+    return nullptr;
+  }
+  auto server = std::make_unique<ClickHouseServer>(temp_dir(name));
+  if (!server->start()) {
+    ADD_FAILURE() << "clickhouse-server did not start; see " << server->dir() << "/error.log";
+    return nullptr;
+  }
+  return server;
+}
 
 }  // namespace vedetta::history::test

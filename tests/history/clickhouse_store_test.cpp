@@ -27,19 +27,6 @@ WriterOptions quiet_options() {
   return o;
 }
 
-std::unique_ptr<test::ClickHouseServer> start_server(const std::string& name) {
-  if (!test::ClickHouseServer::installed()) {
-    test_support::skip_or_fail("clickhouse-server is not installed (scripts/install-deps.sh)");
-    return nullptr;
-  }
-  auto server = std::make_unique<test::ClickHouseServer>(test::temp_dir(name));
-  if (!server->start()) {
-    ADD_FAILURE() << "clickhouse-server did not start; see " << server->dir() << "/error.log";
-    return nullptr;
-  }
-  return server;
-}
-
 void write_all(const std::vector<FlowRow>& rows, std::shared_ptr<FlowStore> store) {
   HistoryWriter writer(std::move(store), quiet_options());
   for (const FlowRow& r : rows) writer.add(r);
@@ -115,7 +102,7 @@ json ask(const HistoryQuery& q, const std::string& what, const live::Params& p) 
 }
 
 TEST(ClickHouseStore, SameAnswersAsSqlite) {
-  auto server = start_server("clickhouse-same");
+  auto server = test::start_clickhouse("clickhouse-same");
   if (!server) return;
   const std::vector<FlowRow> rows = test::replay_rows(server->dir());
   ASSERT_GT(rows.size(), 200u);
@@ -152,7 +139,7 @@ TEST(ClickHouseStore, SameAnswersAsSqlite) {
 }
 
 TEST(ClickHouseStore, StoppedAndStartedAgain) {
-  auto server = start_server("clickhouse-restart");
+  auto server = test::start_clickhouse("clickhouse-restart");
   if (!server) return;
   const std::vector<FlowRow> rows = test::replay_rows(server->dir());
   auto store = std::make_shared<ClickHouseStore>(parse_clickhouse_url(server->url("flows_restart")));
@@ -188,7 +175,7 @@ TEST(ClickHouseStore, StoppedAndStartedAgain) {
 }
 
 TEST(ClickHouseStore, RetentionDropsDayPartitions) {
-  auto server = start_server("clickhouse-retention");
+  auto server = test::start_clickhouse("clickhouse-retention");
   if (!server) return;
   const std::vector<FlowRow> rows = test::replay_rows(server->dir());
   auto store = std::make_shared<ClickHouseStore>(parse_clickhouse_url(server->url("flows_retention")));

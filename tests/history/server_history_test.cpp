@@ -15,16 +15,18 @@
 #include "history/history_query.h"
 #include "history/sqlite_store.h"
 #include "history_test_support.h"
-#include "support/live_prerequisite.h"
 
 namespace vedetta::history {
 namespace {
 
 // Runs the built server with `history_options` for 8 s while the built probe
 // replays 1kxun.pcap (140 flows) to it; returns the input and the server's stderr.
+// The server binds (collector mode), so the probe, which waits at most 2 s
+// at exit for a subscriber, never finishes before the server is there.
 std::pair<std::string, std::string> serve_replay(const std::string& dir,
                                                  const std::string& history_options) {
-  const std::string input = "tcp://127.0.0.1:" + std::to_string(test::free_port());
+  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(test::free_port());
+  const std::string input = endpoint + "c";
   const std::string server = std::string(VEDETTA_BINARY) + " server -q -i " + input + " " +
                              history_options + " --http-port 0 --merge-wait 0.2 --duration 8 --keep-root 2>" +
                              dir + "/server.err";
@@ -35,7 +37,7 @@ std::pair<std::string, std::string> serve_replay(const std::string& dir,
   }
   sleep(1);
   const std::string probe = std::string(VEDETTA_BINARY) + " probe -q -i " + VEDETTA_PCAP_DIR +
-                            "/1kxun.pcap --zmq " + input + " >/dev/null 2>&1";
+                            "/1kxun.pcap --zmq " + endpoint + " --zmq-probe-mode >/dev/null 2>&1";
   EXPECT_EQ(std::system(probe.c_str()), 0);
   int status = 0;
   EXPECT_EQ(waitpid(pid, &status, 0), pid);
@@ -70,12 +72,9 @@ TEST(ServerHistory, ProbeReplayLandsInDataDir) {
 }
 
 TEST(ServerHistory, DumpFlowsToClickHouse) {
-  if (!test::ClickHouseServer::installed())
-    return test_support::skip_or_fail("clickhouse-server is not installed (scripts/install-deps.sh)");
-  const std::string dir = test::temp_dir("server-clickhouse");
-  test::ClickHouseServer clickhouse(dir);
-  ASSERT_TRUE(clickhouse.start()) << "see " << dir << "/error.log";
-  const std::string url = clickhouse.url("from_server");
+  auto clickhouse = test::start_clickhouse("server-clickhouse");
+  if (!clickhouse) return;
+  const std::string dir = clickhouse->dir(), url = clickhouse->url("from_server");
   auto [input, err] = serve_replay(dir, "--dump-flows " + url + " --history-days 0");
   EXPECT_NE(err.find("140 flows written in 1 batches, 0 dropped"), std::string::npos) << err;
   ClickHouseStore store(parse_clickhouse_url(url));
