@@ -74,6 +74,18 @@ TEST(TcpHealth, WrongDirectionsDoNotMeasure) {
   EXPECT_EQ(g.client_rtt_us, 400u);
 }
 
+// Only the low 32 bits of the handshake's times are kept: round trips
+// across a 2^32 µs boundary (every 71 minutes of capture time) still come out right.
+TEST(TcpHealth, HandshakeAcrossA32BitBoundary) {
+  const uint64_t t = (uint64_t(1) << 32) * 400'000 - 300;  // mid-2024, 300 µs before a wrap
+  TcpHealth h;
+  h.on_packet(seg(F::kSyn, 100, 0, t), kC2S);
+  h.on_packet(seg(F::kSyn | F::kAck, 900, 0, t + 700), kS2C);
+  h.on_packet(seg(F::kAck, 101, 0, t + 950), kC2S);
+  EXPECT_EQ(h.server_rtt_us, 700u);
+  EXPECT_EQ(h.client_rtt_us, 250u);
+}
+
 // Through the flow table: the SYN sender's packets are direction 0 whichever
 // endpoint sorts first in the key.
 TEST(TcpHealth, FlowTableFeedsDirections) {
