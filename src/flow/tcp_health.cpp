@@ -4,6 +4,9 @@ namespace vedetta {
 namespace {
 // Sequence comparison with wrap-around (RFC 1982).
 inline bool seq_lt(uint32_t a, uint32_t b) { return int32_t(a - b) < 0; }
+inline void count_up_to_max(uint16_t& n) {
+  if (n < TcpHealth::kCountMax) ++n;
+}
 }  // namespace
 
 void TcpHealth::on_packet(const DecodedPacket& p, int dir) {
@@ -23,7 +26,7 @@ void TcpHealth::on_packet(const DecodedPacket& p, int dir) {
   if ((f & (kSyn | kAck | kRst)) == kAck && dir == 0 && handshake_ == kSynAckSeen && client_rtt_us == 0)
     client_rtt_us = now - handshake_mark_;
 
-  if (p.tcp_window == 0 && !(f & (kSyn | kRst | kFin))) ++zero_windows[dir];
+  if (p.tcp_window == 0 && !(f & (kSyn | kRst | kFin))) count_up_to_max(zero_windows[dir]);
 
   // Only segments that carry data (or SYN/FIN, which take a number) move
   // the sequence space.
@@ -48,7 +51,7 @@ void TcpHealth::on_packet(const DecodedPacket& p, int dir) {
     seq_hole_ |= bit;
     t.next_seq = end;
   } else if ((seq_hole_ & bit) && !seq_lt(p.tcp_seq, t.hole_start) && seq_lt(p.tcp_seq, t.hole_end)) {
-    ++out_of_order[dir];  // fills the gap late
+    count_up_to_max(out_of_order[dir]);  // fills the gap late
     if (p.tcp_seq == t.hole_start) t.hole_start = end;  // the gap shrinks from its start
     if (!seq_lt(end, t.next_seq)) t.next_seq = end;
     if (!seq_lt(t.hole_start, t.hole_end)) seq_hole_ &= ~bit;

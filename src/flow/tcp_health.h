@@ -18,8 +18,11 @@ struct TcpHealth {
   // probe sees it), SYN+ACK → ACK the client side. 0 = not measured.
   uint32_t server_rtt_us = 0, client_rtt_us = 0;
   uint32_t retransmissions[2] = {0, 0};  // [0] client→server, [1] server→client
-  uint32_t out_of_order[2] = {0, 0};
-  uint32_t zero_windows[2] = {0, 0};
+  // These two stop at kCountMax (65535) rather than wrap: both are rare
+  // events, and 16 bits keep a flow within its memory target (flow.h).
+  uint16_t out_of_order[2] = {0, 0};
+  uint16_t zero_windows[2] = {0, 0};
+  static constexpr uint16_t kCountMax = 0xffff;
   TcpSequenceTracker seq[2];
 
   // `dir` 0 = from the client, 1 = from the server.
