@@ -123,8 +123,8 @@ void FlowTable::unlink(Index i) {
   f.prev = f.next = 0;
 }
 
-void FlowTable::touch(Index i) {
-  if (at(i).list != kActiveList || lists_[kActiveList].head == i) return;
+void FlowTable::touch(Index i, const Flow& f) {
+  if (f.list != kActiveList || lists_[kActiveList].head == i) return;
   unlink(i);
   link_front(i, kActiveList);
 }
@@ -173,8 +173,7 @@ void FlowTable::start_flow(Flow& f, const DecodedPacket& p, bool sender_is_lo,
   }
 }
 
-void FlowTable::count(Index i, const DecodedPacket& p, bool from_client) {
-  Flow& f = at(i);
+void FlowTable::count(Index i, Flow& f, const DecodedPacket& p, bool from_client) {
   DirectionCounters& d = from_client ? f.c2s : f.s2c;
   ++d.packets;
   d.ip_bytes += p.ip_len;
@@ -225,8 +224,8 @@ Flow& FlowTable::update(const DecodedPacket& p, uint16_t input_if, bool& from_cl
 
   Flow& f = at(i);
   from_client = (sender_is_lo == f.lo_is_client);
-  count(i, p, from_client);
-  touch(i);
+  count(i, f, p, from_client);
+  touch(i, f);
 
   if (options_.active_timeout_us && p.ts_us >= f.last_export_us() + options_.active_timeout_us)
     export_now(f, p.ts_us);

@@ -78,9 +78,9 @@ class FlowTable {
   void grow();
   void link_front(Index i, uint8_t list);
   void unlink(Index i);
-  void touch(Index i);
+  void touch(Index i, const Flow& f);
   void start_flow(Flow& f, const DecodedPacket& p, bool sender_is_lo, uint16_t input_if);
-  void count(Index i, const DecodedPacket& p, bool from_client);
+  void count(Index i, Flow& f, const DecodedPacket& p, bool from_client);
 
   Index allocate();
   void release(Index i);
