@@ -243,7 +243,7 @@ awk -v sf="$SZ_FLOW" -v sk="$SZ_KEY" -v sd="$SZ_DIR" -v st="$SZ_TCP" -v sp="$SZ_
   print "";
   print "## Memory per flow (flows1m.pcap, -d 0 -t 0 --tcp-close-timeout 0: every flow kept to the end)";
   print "";
-  printf "sizeof(Flow) = %d B (FlowKey %d, 4 x DirectionCounters %d, TcpHealth %d, DpiResult %d); nDPI flow state %d B (malloc chunk %d B).\n", sf, sk, sd, st, sp, sn, nalloc;
+  printf "sizeof(Flow) = %d B (FlowKey %d, 2 x DirectionCounters %d, TcpHealth %d, DpiResult %d); nDPI flow state %d B (malloc chunk %d B).\n", sf, sk, sd, st, sp, sn, nalloc;
   print "";
   print "| run | max RSS (MB) | flows in memory | bytes per flow |";
   print "|---|---:|---:|---:|";

@@ -34,7 +34,7 @@ void check_ndpi_output(const std::string& printed, const std::string& path, cons
   throw UserError(format("%s '%s': nDPI rejected it: %s", what, path.c_str(), first.c_str()));
 }
 
-ndpi_flow_struct* state_of(Flow& f) { return static_cast<ndpi_flow_struct*>(f.dpi_state); }
+ndpi_flow_struct* state_of(Flow& f) { return static_cast<ndpi_flow_struct*>(f.dpi_state()); }
 
 }  // namespace
 
@@ -75,10 +75,11 @@ NdpiEngine::~NdpiEngine() {
 
 void NdpiEngine::on_packet(Flow& flow, const DecodedPacket& p) {
   if (!ndpi_ || flow.dpi.completed || !p.l3) return;
-  if (!flow.dpi_state) {
-    flow.dpi_state = ndpi_flow_malloc(flow_state_bytes());
-    if (!flow.dpi_state) return;  // out of memory: the flow stays undetected
-    std::memset(flow.dpi_state, 0, flow_state_bytes());
+  if (!flow.dpi_state()) {
+    void* state = ndpi_flow_malloc(flow_state_bytes());
+    if (!state) return;  // out of memory: the flow stays undetected
+    std::memset(state, 0, flow_state_bytes());
+    flow.set_dpi_state(state);
   }
   uint64_t ms = p.ts_us / 1000;
   if (ms < last_ms_) ms = last_ms_;  // a capture whose clock went back
@@ -99,10 +100,10 @@ void NdpiEngine::on_packet(Flow& flow, const DecodedPacket& p) {
 }
 
 void NdpiEngine::finish(Flow& flow) {
-  if (ndpi_ && !flow.dpi.completed && flow.dpi_state) complete(flow, true);
-  if (flow.dpi_state) {
-    ndpi_flow_free(flow.dpi_state);
-    flow.dpi_state = nullptr;
+  if (ndpi_ && !flow.dpi.completed && flow.dpi_state()) complete(flow, true);
+  if (void* state = flow.dpi_state()) {
+    flow.set_dpi_state(nullptr);
+    ndpi_flow_free(state);
   }
 }
 
@@ -121,20 +122,21 @@ void NdpiEngine::complete(Flow& flow, bool give_up) {
     flow.dpi.category_id = r.category;
   }
   collect(flow);
-  // Detection is over: give the (large) nDPI state back now.
-  ndpi_flow_free(flow.dpi_state);
-  flow.dpi_state = nullptr;
 }
 
 // What ndpiReader prints as Hostname/SNI: nDPI's host_server_name, or for
-// SSH the client signature.
+// SSH the client signature. Detection is over: the (large) nDPI state is
+// given back, and the host name takes its place in the flow.
 void NdpiEngine::collect(Flow& flow) {
   ndpi_flow_struct* s = state_of(flow);
   flow.dpi.confidence = static_cast<uint8_t>(s->confidence);
   bool ssh = flow.dpi.app_id == NDPI_PROTOCOL_SSH || flow.dpi.master_id == NDPI_PROTOCOL_SSH;
   const char* host = ssh ? s->protos.ssh.client_signature : s->host_server_name;
   size_t cap = ssh ? sizeof s->protos.ssh.client_signature : sizeof s->host_server_name;
-  flow.dpi.host.assign(host, strnlen(host, cap));
+  std::string text(host, strnlen(host, cap));
+  flow.set_dpi_state(nullptr);
+  ndpi_flow_free(s);
+  flow.dpi.host = text;
 }
 
 std::string NdpiEngine::app_name(uint16_t id) const {

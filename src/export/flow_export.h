@@ -30,10 +30,10 @@ struct FlowExport {
   bool attribution_on = false;
 
   // Deltas since the flow's previous export (what IN_/OUT_ counters carry).
-  uint64_t delta_in_packets() const { return flow.c2s.packets - flow.exported_c2s.packets; }
-  uint64_t delta_in_bytes() const { return flow.c2s.ip_bytes - flow.exported_c2s.ip_bytes; }
-  uint64_t delta_out_packets() const { return flow.s2c.packets - flow.exported_s2c.packets; }
-  uint64_t delta_out_bytes() const { return flow.s2c.ip_bytes - flow.exported_s2c.ip_bytes; }
+  uint64_t delta_in_packets() const { return flow.c2s.packets - flow.exported_c2s().packets; }
+  uint64_t delta_in_bytes() const { return flow.c2s.ip_bytes - flow.exported_c2s().ip_bytes; }
+  uint64_t delta_out_packets() const { return flow.s2c.packets - flow.exported_s2c().packets; }
+  uint64_t delta_out_bytes() const { return flow.s2c.ip_bytes - flow.exported_s2c().ip_bytes; }
 };
 
 class FlowSink {

@@ -18,7 +18,7 @@ const char* export_reason_name(ExportReason r) {
 
 FlowTable::FlowTable(FlowTableOptions options, ExportFn on_export)
     : options_(options), on_export_(std::move(on_export)) {
-  slots_.assign(1024, nullptr);
+  slots_.assign(1024, 0);
   slot_hash_.assign(1024, 0);
   mask_ = slots_.size() - 1;
 }
@@ -28,46 +28,53 @@ FlowTable::FlowTable(FlowTableOptions options, ExportFn on_export)
 FlowTable::~FlowTable() = default;
 
 size_t FlowTable::bytes_per_flow() const {
-  size_t slot_bytes = slots_.size() * (sizeof(Flow*) + sizeof(uint32_t));
+  size_t slot_bytes = slots_.size() * (sizeof(Index) + sizeof(uint32_t));
   return sizeof(Flow) + (size_ ? slot_bytes / size_ : 0);
 }
 
-Flow* FlowTable::allocate() {
-  if (free_flows_.empty()) {
-    constexpr size_t kBlock = 1024;
+FlowTable::Index FlowTable::allocate() {
+  if (!free_head_) {
+    constexpr Index kBlock = Index(1) << kBlockBits;
+    Index base = Index(blocks_.size()) << kBlockBits;
     blocks_.push_back(std::make_unique<Flow[]>(kBlock));
-    Flow* block = blocks_.back().get();
-    for (size_t i = kBlock; i-- > 0;) free_flows_.push_back(&block[i]);
+    // Index 0 means "none": the very first flow of the slab is never used.
+    for (Index i = kBlock; i-- > (base ? 0 : 1);) {
+      at(base + i).next = free_head_;
+      free_head_ = base + i;
+    }
   }
-  Flow* f = free_flows_.back();
-  free_flows_.pop_back();
-  *f = Flow{};
-  return f;
+  Index i = free_head_;
+  free_head_ = at(i).next;
+  at(i) = Flow{};
+  return i;
 }
 
-void FlowTable::release(Flow* f) {
-  f->dpi.host.clear();
-  free_flows_.push_back(f);
+void FlowTable::release(Index i) {
+  Flow& f = at(i);
+  f.dpi.host.clear();
+  f.extras_box.reset();
+  f.next = free_head_;
+  free_head_ = i;
 }
 
-Flow* FlowTable::find(const FlowKey& key, uint64_t hash, size_t& slot) const {
+FlowTable::Index FlowTable::find(const FlowKey& key, uint64_t hash, size_t& slot) const {
   uint32_t tag = static_cast<uint32_t>(hash);
   size_t i = tag & mask_;
-  while (Flow* f = slots_[i]) {
-    if (slot_hash_[i] == tag && f->key == key) {
+  while (Index f = slots_[i]) {
+    if (slot_hash_[i] == tag && at(f).key == key) {
       slot = i;
       return f;
     }
     i = (i + 1) & mask_;
   }
   slot = i;
-  return nullptr;
+  return 0;
 }
 
 void FlowTable::grow() {
-  std::vector<Flow*> old = std::move(slots_);
+  std::vector<Index> old = std::move(slots_);
   std::vector<uint32_t> old_tags = std::move(slot_hash_);
-  slots_.assign(old.size() * 2, nullptr);
+  slots_.assign(old.size() * 2, 0);
   slot_hash_.assign(old.size() * 2, 0);
   mask_ = slots_.size() - 1;
   for (size_t k = 0; k < old.size(); ++k) {
@@ -81,65 +88,69 @@ void FlowTable::grow() {
 
 // Backward-shift deletion keeps probe chains intact without tombstones.
 void FlowTable::erase_slot(size_t i) {
-  slots_[i] = nullptr;
+  slots_[i] = 0;
   size_t j = i;
   for (;;) {
     j = (j + 1) & mask_;
-    Flow* f = slots_[j];
+    Index f = slots_[j];
     if (!f) return;
     size_t home = slot_hash_[j] & mask_;
     bool stays = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
     if (stays) continue;
     slots_[i] = f;
     slot_hash_[i] = slot_hash_[j];
-    slots_[j] = nullptr;
+    slots_[j] = 0;
     i = j;
   }
 }
 
-void FlowTable::link_front(Flow* f, uint8_t list) {
+void FlowTable::link_front(Index i, uint8_t list) {
   List& l = lists_[list];
-  f->list = list;
-  f->prev = nullptr;
-  f->next = l.head;
-  if (l.head) l.head->prev = f;
-  l.head = f;
-  if (!l.tail) l.tail = f;
+  Flow& f = at(i);
+  f.list = list;
+  f.prev = 0;
+  f.next = l.head;
+  if (l.head) at(l.head).prev = i;
+  l.head = i;
+  if (!l.tail) l.tail = i;
 }
 
-void FlowTable::unlink(Flow* f) {
-  List& l = lists_[f->list];
-  if (f->prev) f->prev->next = f->next; else l.head = f->next;
-  if (f->next) f->next->prev = f->prev; else l.tail = f->prev;
-  f->prev = f->next = nullptr;
+void FlowTable::unlink(Index i) {
+  Flow& f = at(i);
+  List& l = lists_[f.list];
+  if (f.prev) at(f.prev).next = f.next; else l.head = f.next;
+  if (f.next) at(f.next).prev = f.prev; else l.tail = f.prev;
+  f.prev = f.next = 0;
 }
 
-void FlowTable::touch(Flow* f) {
-  if (f->list != kActiveList || lists_[kActiveList].head == f) return;
-  unlink(f);
-  link_front(f, kActiveList);
+void FlowTable::touch(Index i, const Flow& f) {
+  if (f.list != kActiveList || lists_[kActiveList].head == i) return;
+  unlink(i);
+  link_front(i, kActiveList);
 }
 
-Flow* FlowTable::create(const FlowKey& key, uint64_t hash, size_t slot) {
-  Flow* f = allocate();
-  f->key = key;
-  f->id = next_id_++;
-  slots_[slot] = f;
+FlowTable::Index FlowTable::create(const FlowKey& key, uint64_t hash, size_t slot) {
+  Index i = allocate();
+  Flow& f = at(i);
+  f.key = key;
+  f.id = next_id_++;
+  slots_[slot] = i;
   slot_hash_[slot] = static_cast<uint32_t>(hash);
   ++size_;
   ++stats_.created;
-  link_front(f, kActiveList);
-  return f;
+  link_front(i, kActiveList);
+  return i;
 }
 
-void FlowTable::remove(Flow* f, ExportReason reason) {
-  on_export_(*f, reason);
+void FlowTable::remove(Index i, ExportReason reason) {
+  Flow& f = at(i);
+  on_export_(f, reason);
   ++stats_.exported;
   size_t slot;
-  if (find(f->key, f->key.hash(), slot) == f) erase_slot(slot);
-  unlink(f);
+  if (find(f.key, f.key.hash(), slot) == i) erase_slot(slot);
+  unlink(i);
   --size_;
-  release(f);
+  release(i);
 }
 
 void FlowTable::start_flow(Flow& f, const DecodedPacket& p, bool sender_is_lo,
@@ -152,7 +163,7 @@ void FlowTable::start_flow(Flow& f, const DecodedPacket& p, bool sender_is_lo,
     else if (syn_ack != kSyn) f.direction_guessed = true;   // mid-stream start
   }
   f.lo_is_client = (sender_is_lo == sender_is_client);
-  f.first_us = f.last_us = f.last_export_us = p.ts_us;
+  f.first_us = f.last_us = p.ts_us;
   f.tunnel = p.tunnel;
   f.input_if = input_if;
   f.ifindex = p.ifindex;
@@ -162,24 +173,27 @@ void FlowTable::start_flow(Flow& f, const DecodedPacket& p, bool sender_is_lo,
   }
 }
 
-void FlowTable::count(Flow& f, const DecodedPacket& p, bool from_client) {
+void FlowTable::count(Index i, Flow& f, const DecodedPacket& p, bool from_client) {
   DirectionCounters& d = from_client ? f.c2s : f.s2c;
   ++d.packets;
   d.ip_bytes += p.ip_len;
   d.frame_bytes += p.frame_len;
   d.tcp_flags |= p.tcp_flags;
-  if (p.first_fragment) ++d.fragments;
+  int dir = from_client ? 0 : 1;
+  if (p.first_fragment) ++f.extras().fragments[dir];
   if (p.ts_us > f.last_us) f.last_us = p.ts_us;
   if (!p.is_tcp) return;
 
-  int dir = from_client ? 0 : 1;
   f.tcp.on_packet(p, dir);
-  if (options_.tcp_close_timeout_us == 0 || f.closed_us) return;
-  if (p.tcp_flags & tcp_flag::kFin) f.fin_seen[dir] = true;
-  if ((p.tcp_flags & tcp_flag::kRst) || (f.fin_seen[0] && f.fin_seen[1])) {
-    f.closed_us = p.ts_us;
-    unlink(&f);
-    link_front(&f, kClosingList);
+  if (options_.tcp_close_timeout_us == 0 || f.closed_us()) return;
+  if (p.tcp_flags & tcp_flag::kFin) {
+    if (from_client) f.fin_from_client = true;
+    else f.fin_from_server = true;
+  }
+  if ((p.tcp_flags & tcp_flag::kRst) || (f.fin_from_client && f.fin_from_server)) {
+    f.extras().closed_us = p.ts_us;
+    unlink(i);
+    link_front(i, kClosingList);
   }
 }
 
@@ -188,65 +202,68 @@ Flow& FlowTable::update(const DecodedPacket& p, uint16_t input_if, bool& from_cl
   FlowKey key = FlowKey::of(p, sender_is_lo);
   uint64_t hash = key.hash();
   size_t slot;
-  Flow* f = find(key, hash, slot);
+  Index i = find(key, hash, slot);
 
   // A new SYN on a closed connection starts a new flow (port reuse).
-  if (f && f->closed_us && p.is_tcp &&
+  if (i && at(i).closed_us() && p.is_tcp &&
       (p.tcp_flags & (tcp_flag::kSyn | tcp_flag::kAck)) == tcp_flag::kSyn) {
-    remove(f, ExportReason::kEnd);
-    f = nullptr;
+    remove(i, ExportReason::kEnd);
+    i = 0;
   }
-  if (!f) {
+  if (!i) {
     if (options_.max_flows && size_ >= options_.max_flows) {
-      Flow* victim = lists_[kClosingList].tail ? lists_[kClosingList].tail : lists_[kActiveList].tail;
+      Index victim = lists_[kClosingList].tail ? lists_[kClosingList].tail : lists_[kActiveList].tail;
       ++stats_.evicted;
       remove(victim, ExportReason::kEviction);
     }
     if ((size_ + 1) * 10 > slots_.size() * 7) grow();
     find(key, hash, slot);
-    f = create(key, hash, slot);
-    start_flow(*f, p, sender_is_lo, input_if);
+    i = create(key, hash, slot);
+    start_flow(at(i), p, sender_is_lo, input_if);
   }
 
-  from_client = (sender_is_lo == f->lo_is_client);
-  count(*f, p, from_client);
-  touch(f);
+  Flow& f = at(i);
+  from_client = (sender_is_lo == f.lo_is_client);
+  count(i, f, p, from_client);
+  touch(i, f);
 
-  if (options_.active_timeout_us && p.ts_us >= f->last_export_us + options_.active_timeout_us)
-    export_now(*f, p.ts_us);
-  return *f;
+  if (options_.active_timeout_us && p.ts_us >= f.last_export_us() + options_.active_timeout_us)
+    export_now(f, p.ts_us);
+  return f;
 }
 
 void FlowTable::export_now(Flow& f, uint64_t now_us) {
   on_export_(f, ExportReason::kActiveTimeout);
   ++stats_.active_exports;
-  f.exported_c2s = {f.c2s.packets, f.c2s.ip_bytes};
-  f.exported_s2c = {f.s2c.packets, f.s2c.ip_bytes};
-  f.last_export_us = now_us;
+  FlowExtras& x = f.extras();
+  x.exported_c2s = {f.c2s.packets, f.c2s.ip_bytes};
+  x.exported_s2c = {f.s2c.packets, f.s2c.ip_bytes};
+  x.last_export_us = now_us;
 }
 
 void FlowTable::export_active(uint64_t now_us, uint64_t period_us) {
   // A flow with unexported packets last seen at T is due by T + period:
   // a sweep at most a period later still finds it within two periods.
   for (const List& l : lists_) {
-    for (Flow* f = l.head; f && f->last_us + 2 * period_us >= now_us; f = f->next) {
-      const bool unexported = f->c2s.packets != f->exported_c2s.packets ||
-                              f->s2c.packets != f->exported_s2c.packets;
-      if (unexported && now_us >= f->last_export_us + period_us) export_now(*f, now_us);
+    for (Index i = l.head; i && at(i).last_us + 2 * period_us >= now_us; i = at(i).next) {
+      Flow& f = at(i);
+      const bool unexported = f.c2s.packets != f.exported_c2s().packets ||
+                              f.s2c.packets != f.exported_s2c().packets;
+      if (unexported && now_us >= f.last_export_us() + period_us) export_now(f, now_us);
     }
   }
 }
 
 void FlowTable::expire(uint64_t now_us) {
   if (options_.idle_timeout_us) {
-    while (Flow* f = lists_[kActiveList].tail) {
-      if (f->last_us + options_.idle_timeout_us > now_us) break;
-      remove(f, ExportReason::kIdle);
+    while (Index i = lists_[kActiveList].tail) {
+      if (at(i).last_us + options_.idle_timeout_us > now_us) break;
+      remove(i, ExportReason::kIdle);
     }
   }
-  while (Flow* f = lists_[kClosingList].tail) {
-    if (f->closed_us + options_.tcp_close_timeout_us > now_us) break;
-    remove(f, ExportReason::kEnd);
+  while (Index i = lists_[kClosingList].tail) {
+    if (at(i).closed_us() + options_.tcp_close_timeout_us > now_us) break;
+    remove(i, ExportReason::kEnd);
   }
 }
 
@@ -254,20 +271,20 @@ void FlowTable::flush(ExportReason reason) {
   // Everything goes: export oldest first, then empty the slots at once
   // rather than deleting flow by flow.
   for (auto& l : lists_) {
-    for (Flow* f = l.tail; f; f = f->prev) {
-      on_export_(*f, reason);
+    for (Index i = l.tail; i; i = at(i).prev) {
+      on_export_(at(i), reason);
       ++stats_.exported;
     }
   }
   for (auto& l : lists_) {
-    for (Flow* f = l.tail; f;) {
-      Flow* prev = f->prev;
-      release(f);
-      f = prev;
+    for (Index i = l.tail; i;) {
+      Index prev = at(i).prev;
+      release(i);
+      i = prev;
     }
     l = List{};
   }
-  std::fill(slots_.begin(), slots_.end(), nullptr);
+  std::fill(slots_.begin(), slots_.end(), 0);
   size_ = 0;
 }
 

@@ -59,40 +59,46 @@ class FlowTable {
   size_t bytes_per_flow() const;
 
  private:
+  // Flows are named by their index in the slab (0 = none): 4 bytes per
+  // link and per slot instead of a pointer's 8.
+  using Index = uint32_t;
   struct List {
-    Flow* head = nullptr;  // most recent
-    Flow* tail = nullptr;  // oldest
+    Index head = 0;  // most recent
+    Index tail = 0;  // oldest
   };
   enum : uint8_t { kActiveList = 0, kClosingList = 1 };
+  static constexpr unsigned kBlockBits = 10;  // 1,024 flows per slab block
 
-  Flow* find(const FlowKey& key, uint64_t hash, size_t& slot) const;
-  Flow* create(const FlowKey& key, uint64_t hash, size_t slot);
-  void remove(Flow* f, ExportReason reason);  // exports, unlinks, frees
+  Flow& at(Index i) const { return blocks_[i >> kBlockBits][i & ((1u << kBlockBits) - 1)]; }
+  Index find(const FlowKey& key, uint64_t hash, size_t& slot) const;
+  Index create(const FlowKey& key, uint64_t hash, size_t slot);
+  void remove(Index i, ExportReason reason);  // exports, unlinks, frees
   void export_now(Flow& f, uint64_t now_us);  // an active export: the flow stays
   void erase_slot(size_t slot);
   void grow();
-  void link_front(Flow* f, uint8_t list);
-  void unlink(Flow* f);
-  void touch(Flow* f);
+  void link_front(Index i, uint8_t list);
+  void unlink(Index i);
+  void touch(Index i, const Flow& f);
   void start_flow(Flow& f, const DecodedPacket& p, bool sender_is_lo, uint16_t input_if);
-  void count(Flow& f, const DecodedPacket& p, bool from_client);
+  void count(Index i, Flow& f, const DecodedPacket& p, bool from_client);
 
-  Flow* allocate();
-  void release(Flow* f);
+  Index allocate();
+  void release(Index i);
 
   FlowTableOptions options_;
   ExportFn on_export_;
-  std::vector<Flow*> slots_;  // open addressing, linear probing
+  std::vector<Index> slots_;         // open addressing, linear probing
   std::vector<uint32_t> slot_hash_;  // low 32 bits of each slot's hash: tag and home slot
   size_t mask_ = 0;
   size_t size_ = 0;
   List lists_[2];
   uint64_t next_id_ = 1;
   FlowTableStats stats_;
-  // Flows come from blocks (no per-flow malloc header); freed ones are kept
-  // for reuse. The blocks stay allocated up to the peak, which max_flows bounds.
+  // Flows come from blocks (no per-flow malloc header); freed ones are
+  // chained through `next` for reuse. The blocks stay allocated up to the
+  // peak, which max_flows bounds.
   std::vector<std::unique_ptr<Flow[]>> blocks_;
-  std::vector<Flow*> free_flows_;
+  Index free_head_ = 0;
 };
 
 }  // namespace vedetta

@@ -35,7 +35,7 @@ void ProcessActivity::add(const ProcessRef& p, const Flow& f, bool first_export,
 }
 
 void ProcessActivity::on_export(const FlowExport& e) {
-  bool first = e.flow.exported_c2s.packets == 0 && e.flow.exported_s2c.packets == 0;
+  bool first = e.flow.exported_c2s().packets == 0 && e.flow.exported_s2c().packets == 0;
   // The client sends what goes client → server; the server the other way.
   if (e.client_process)
     add(e.client_process, e.flow, first, e.delta_in_bytes(), e.delta_out_bytes());

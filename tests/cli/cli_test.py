@@ -536,6 +536,51 @@ def case_events_only_errors(ctx):
                      [r"--events-only needs eBPF", r"root"], as_nobody=True, binary=binary)
 
 
+
+def case_no_permission(ctx):
+    """An existing interface without the right to capture: one line that
+    names it and says how to get the right."""
+    binary = binary_for_nobody(ctx)
+    os.chmod(ctx.tmp, 0o755)
+    ctx.expect_error("capture without permission", ["-i", "lo", "--duration", "1"],
+                     [r"'lo'", r"no permission", r"root|CAP_NET_RAW"], as_nobody=True, binary=binary)
+
+
+STATS_LINE = re.compile(r"^vedetta: (\d+) pkts \([\d.]+ [kMG]?pkt/s\), [\d.]+ [kMG]?bit/s, flows \d+ active "
+                        r"\d+ exported \d+ evicted, drops kernel (\d+) interface (\d+), anomalies \d+, "
+                        r"(.+) (\d+)%$")
+
+
+def case_stats_line(ctx):
+    """The periodic stats line (packets/s, flows, drops) with the replay's
+    progress, and -q, which keeps only the exit report."""
+    pcap = ctx.pcap("anydesk.pcap")  # 6963 packets: the line is checked every 1024
+    ck = ctx.ck
+    args = ["-i", pcap, "--keep-root", "--stats-interval", "0.001", "-T", "%FLOW_ID"]
+    rc, _, err = ctx.run(args)
+    ck.check(rc == 0, f"replay with a stats line every millisecond exits 0 (rc={rc})")
+    lines = [l.strip() for l in err.replace("\r", "\n").splitlines() if l.strip()]
+    stats = [m for m in map(STATS_LINE.match, lines) if m]
+    ck.check(len(stats) >= 1, f"at least one periodic stats line ({len(stats)} in {len(lines)} lines)")
+    if stats:
+        ck.check(all(m.group(4) == pcap for m in stats), "the line names the file being replayed")
+        pct = [int(m.group(5)) for m in stats]
+        pkts = [int(m.group(1)) for m in stats]
+        ck.check(pct == sorted(pct) and all(0 <= p <= 100 for p in pct),
+                 f"progress grows from 0 to 100 % ({pct})")
+        ck.check(pkts == sorted(pkts) and pkts[-1] <= 6963, f"packet counts grow ({pkts})")
+        ck.check(all(m.group(2) == "0" and m.group(3) == "0" for m in stats), "drops are shown (0 for a file)")
+    report = [l for l in lines if l.startswith("capture: ")]
+    ck.check(report == ["capture: 6963 packets received, 0 dropped by the kernel, 0 dropped by the interface"],
+             f"the exit report gives the capture statistics ({report})")
+
+    rc, _, err = ctx.run(args + ["-q"])
+    lines = [l.strip() for l in err.replace("\r", "\n").splitlines() if l.strip()]
+    ck.check(rc == 0 and not any(STATS_LINE.match(l) for l in lines), "-q: no stats line")
+    ck.check(any(l.startswith("capture: 6963 packets received") for l in lines),
+             "-q: the exit report stays")
+
+
 CASES = {
     "missing_file": case_missing_file,
     "unreadable_file": case_unreadable_file,
@@ -550,6 +595,8 @@ CASES = {
     "template_output": case_template_output,
     "json_output": case_json_output,
     "events_only_errors": case_events_only_errors,
+    "no_permission": case_no_permission,
+    "stats_line": case_stats_line,
 }
 
 

@@ -87,7 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (r != ExportReason::kActiveTimeout) {
       engine.finish(f);
       ++final_exports[f.id];
-      if (f.dpi_state) broken("nDPI state left after the final export");
+      if (f.dpi_state()) broken("nDPI state left after the final export");
     }
     line.clear();
     JsonLinesSink::render(FlowExport{f, r, &engine, "fuzz"}, fields, line);

@@ -53,10 +53,11 @@ Flow tcp_flow() {
   std::memcpy(f.server_mac, sm, 6);
   f.first_us = 1'700'000'000'123'456ULL;
   f.last_us = 1'700'000'005'987'654ULL;
-  f.c2s = {10, 1000, 1140, 0x1a, 2};
-  f.s2c = {8, 9000, 9112, 0x12, 0};
-  f.exported_c2s = {4, 300};
-  f.exported_s2c = {3, 2500};
+  f.c2s = {10, 1000, 1140, 0x1a};
+  f.s2c = {8, 9000, 9112, 0x12};
+  f.extras().fragments[0] = 2;
+  f.extras().exported_c2s = {4, 300};
+  f.extras().exported_s2c = {3, 2500};
   f.tcp.server_rtt_us = 1500;
   f.tcp.client_rtt_us = 250;
   f.tcp.retransmissions[0] = 1;

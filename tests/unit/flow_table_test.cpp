@@ -226,12 +226,12 @@ TEST(FlowTable, PerDirectionCounters) {
   EXPECT_EQ(f.c2s.ip_bytes, 60u + 52 + 1500);
   EXPECT_EQ(f.c2s.frame_bytes, 74u + 66 + 1514);
   EXPECT_EQ(f.c2s.tcp_flags, F::kSyn | F::kAck | F::kPsh);
-  EXPECT_EQ(f.c2s.fragments, 1u);
+  EXPECT_EQ(f.fragments(0), 1u);
   EXPECT_EQ(f.s2c.packets, 2u);
   EXPECT_EQ(f.s2c.ip_bytes, 100u);
   EXPECT_EQ(f.s2c.frame_bytes, 138u);
   EXPECT_EQ(f.s2c.tcp_flags, F::kSyn | F::kAck | F::kFin);
-  EXPECT_EQ(f.s2c.fragments, 0u);
+  EXPECT_EQ(f.fragments(1), 0u);
   EXPECT_EQ(f.first_us, 1 * kSec);
   EXPECT_EQ(f.last_us, 5 * kSec);
 }
@@ -469,7 +469,7 @@ TEST(FlowTable, NewSynOnClosedFlowStartsNewFlow) {
   EXPECT_EQ(g.c2s.packets, 1u);
   EXPECT_EQ(g.s2c.packets, 0u);
   EXPECT_EQ(g.first_us, 3 * kSec);
-  EXPECT_EQ(g.closed_us, 0u);
+  EXPECT_EQ(g.closed_us(), 0u);
   EXPECT_EQ(h.table.size(), 1u);
   EXPECT_EQ(h.table.stats().created, 2u);
   // The new flow is open: it does not end at the old close timeout.

@@ -51,8 +51,8 @@ TEST(ProcessActivity, CountsAFlowOnceAndItsBytesAtEachExportFromEachEndsView) {
   Flow f = flow(300, 5000, 100, 130);
   a.on_export(FlowExport{f, ExportReason::kActiveTimeout, nullptr, "", 0, curl, nginx});
   // The table then remembers what was exported; the flow goes on.
-  f.exported_c2s = {f.c2s.packets, f.c2s.ip_bytes};
-  f.exported_s2c = {f.s2c.packets, f.s2c.ip_bytes};
+  f.extras().exported_c2s = {f.c2s.packets, f.c2s.ip_bytes};
+  f.extras().exported_s2c = {f.s2c.packets, f.s2c.ip_bytes};
   f.c2s.ip_bytes += 100;
   f.c2s.packets += 1;
   f.s2c.ip_bytes += 2000;

@@ -74,6 +74,38 @@ TEST(TcpHealth, WrongDirectionsDoNotMeasure) {
   EXPECT_EQ(g.client_rtt_us, 400u);
 }
 
+// Only the low 32 bits of the handshake's times are kept: round trips
+// across a 2^32 µs boundary (every 71 minutes of capture time) still come out right.
+TEST(TcpHealth, HandshakeAcrossA32BitBoundary) {
+  const uint64_t t = (uint64_t(1) << 32) * 400'000 - 300;  // mid-2024, 300 µs before a wrap
+  TcpHealth h;
+  h.on_packet(seg(F::kSyn, 100, 0, t), kC2S);
+  h.on_packet(seg(F::kSyn | F::kAck, 900, 0, t + 700), kS2C);
+  h.on_packet(seg(F::kAck, 101, 0, t + 950), kC2S);
+  EXPECT_EQ(h.server_rtt_us, 700u);
+  EXPECT_EQ(h.client_rtt_us, 250u);
+}
+
+// Zero-window and out-of-order counts are 16 bits: they stop at 65535
+// instead of wrapping to 0 (docs/probe.md says so).
+TEST(TcpHealth, RareCountersStopAt65535) {
+  TcpHealth h;
+  h.on_packet(seg(F::kSyn, 0, 0, 1), kC2S);
+  uint32_t seq = 1;
+  for (uint32_t i = 0; i < 70'000; ++i) {
+    h.on_packet(seg(F::kAck, seq, 0, 2, 0), kC2S);  // a zero window
+    // A gap of 10 bytes, then the late segment that fills it.
+    h.on_packet(seg(F::kAck, seq + 10, 10, 3), kC2S);
+    h.on_packet(seg(F::kAck, seq, 10, 4), kC2S);
+    seq += 20;
+  }
+  EXPECT_EQ(h.zero_windows[kC2S], 65535u);
+  EXPECT_EQ(h.out_of_order[kC2S], 65535u);
+  EXPECT_EQ(h.retransmissions[kC2S], 0u);
+  h.on_packet(seg(F::kAck, 1, 10, 5), kC2S);  // retransmissions keep counting
+  EXPECT_EQ(h.retransmissions[kC2S], 1u);
+}
+
 // Through the flow table: the SYN sender's packets are direction 0 whichever
 // endpoint sorts first in the key.
 TEST(TcpHealth, FlowTableFeedsDirections) {
