@@ -1,5 +1,7 @@
 #include "live/flow_entry.h"
 
+#include "collect/record_json.h"
+
 #include <charconv>
 #include <stdexcept>
 
@@ -139,6 +141,19 @@ std::string l4_name(uint8_t proto) {
     case 132: return "SCTP";
   }
   return std::to_string(proto);
+}
+
+wire::FlowRecord FlowEntry::full_record() const {
+  if (record_json.empty()) return record;
+  // Written by append_record_json just before: always an object.
+  return collect::parse_record_json(record_json).value_or(wire::FlowRecord{});
+}
+
+void FlowEntry::compact_record() {
+  record_json.clear();
+  collect::append_record_json(record, record_json);
+  record_json.shrink_to_fit();
+  record = {};
 }
 
 FlowEntry read_flow_entry(const collect::CollectedFlow& flow, wire::FlowRecord merged,

@@ -127,9 +127,10 @@ json flow_detail_json(const FlowEntry& f) {
   json j = flow_json(f);
   j["client"] = end_json(f.client, true);
   j["server"] = end_json(f.server, true);
-  j["tcp"] = tcp_health_json(f.record, f.l4);
+  const wire::FlowRecord record = f.full_record();
+  j["tcp"] = tcp_health_json(record, f.l4);
   j["observations"] = f.observations;
-  j["fields"] = record_fields_json(f.record);
+  j["fields"] = record_fields_json(record);
   return j;
 }
 

@@ -89,6 +89,7 @@ void LiveModel::flow_done(size_t interface, const collect::CollectedFlow& flow,
   entry->active = false;
   entry->throughput_bps = 0;
   entry->trend = "flat";
+  entry->compact_record();
   const bool from_file = interface < kinds_.size() && kinds_[interface] == "file";
   finished_.push_back({now_(), from_file, entry});
   fresh_.push_back(std::move(entry));
