@@ -8,7 +8,7 @@
 set -euo pipefail
 FLOWS=${1:-1000000}
 PCAP=${2:-../shared/corpus/ndpi-4.2/pcap/1kxun.pcap}
-BENCH=build/bench/history/vedetta_bench_history
+BENCH=${BENCH:-build/bench/history/vedetta_bench_history}
 WORK=$(mktemp -d /tmp/vedetta-history-bench.XXXXXX)
 trap 'if [ -n "${CH_PID:-}" ]; then kill "$CH_PID"; wait "$CH_PID" || true; fi; rm -rf "$WORK"' EXIT
 

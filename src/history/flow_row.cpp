@@ -3,6 +3,7 @@
 #include "collect/flow_sides.h"
 #include "collect/record_json.h"
 #include "common/text_hash.h"
+#include "history/stored_record.h"
 #include "wire/elements.h"
 
 namespace vedetta::history {
@@ -93,8 +94,13 @@ bool flow_row_from_record(const wire::FlowRecord& r, FlowRow& row, std::string& 
   row.client = read_process(r, kClient);
   row.server = read_process(r, kServer);
   row.local_ends = text(r, kLocalEnds);
-  collect::append_record_json(r, row.record_json);
-  row.uid = uid_of(row.record_json);
+  // The uid stays the hash of the record's JSON, as when the JSON was what
+  // was stored: uids (and so the order of equal rows) do not change.
+  thread_local std::string json;
+  json.clear();
+  collect::append_record_json(r, json);
+  row.uid = uid_of(json);
+  append_stored_record(r, row.stored_record);
   return true;
 }
 

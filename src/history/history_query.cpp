@@ -5,6 +5,7 @@
 #include "common/user_error.h"
 #include "history/query_params.h"
 #include "history/series.h"
+#include "history/stored_record.h"
 
 namespace vedetta::history {
 namespace {
@@ -84,7 +85,7 @@ json flow_json(const std::vector<std::string>& row, bool with_fields) {
   f["local_ends"] = local.empty() ? json(nullptr) : json(local);
   f["active"] = false;
   if (with_fields) {
-    const std::string& record = r.text();
+    const std::string record = stored_record_json(r.text());
     f["fields"] = json::parse(record, nullptr, false);
     if (f["fields"].is_discarded()) f["fields"] = record;
   }
