@@ -99,15 +99,7 @@ SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {
   exec("CREATE VIEW IF NOT EXISTS flows AS SELECT c.*, r.record AS record FROM flow_columns c "
        "LEFT JOIN flow_records r ON r.id = c.rowid");
   exec("CREATE INDEX IF NOT EXISTS flows_by_first ON flow_columns (first_ms)");
-  // Every time range is `first_ms < to AND last_ms >= from`, and SQLite
-  // (without STAT4) takes this index for it. Holding what the top-N group
-  // and sum, it answers them without a lookup into the table per flow,
-  // which at 10 M flows was most of their time (docs/benchmarks.md,
-  // History). Files of earlier versions get it at their first open.
-  exec("CREATE INDEX IF NOT EXISTS flows_by_last_top ON flow_columns (last_ms, first_ms, "
-       "application, client_ip, server_ip, bytes_c2s, bytes_s2c, packets_c2s, packets_s2c, "
-       "client_pid, client_process, client_user, server_pid, server_process, server_user)");
-  exec("DROP INDEX IF EXISTS flows_by_last");
+  exec("CREATE INDEX IF NOT EXISTS flows_by_last ON flow_columns (last_ms)");
   exec(create_table("series", kSeriesColumns));
   exec("CREATE INDEX IF NOT EXISTS series_by_key ON series (kind, key, minute)");
   exec("CREATE INDEX IF NOT EXISTS series_by_minute ON series (minute)");
