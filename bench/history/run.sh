@@ -3,12 +3,15 @@
 # (Debian's clickhouse-server, own config, data directory and ports, stopped
 # by pid), then the history queries over what was stored.
 #   bench/history/run.sh [FLOWS] [PCAP]      (from the repo, after a build)
-#   SKIP_SQLITE=1: ClickHouse only; EXTRA=--no-record: without the JSON column
+#   SKIP_SQLITE=1: ClickHouse only; SKIP_CLICKHOUSE=1: SQLite only
+#   EXTRA: more options for every run of the bench (insert_rate.cpp), e.g.
+#   --no-queries, --record-as-json (the record as JSON text, as stored before
+#   the compact form), --no-record (without it), --batch N (SQLite's batch)
 # Figures and profile: docs/benchmarks.md, "History".
 set -euo pipefail
 FLOWS=${1:-1000000}
 PCAP=${2:-../shared/corpus/ndpi-4.2/pcap/1kxun.pcap}
-BENCH=build/bench/history/vedetta_bench_history
+BENCH=${BENCH:-build/bench/history/vedetta_bench_history}
 WORK=$(mktemp -d /tmp/vedetta-history-bench.XXXXXX)
 trap 'if [ -n "${CH_PID:-}" ]; then kill "$CH_PID"; wait "$CH_PID" || true; fi; rm -rf "$WORK"' EXIT
 
@@ -20,6 +23,7 @@ if [ -z "${SKIP_SQLITE:-}" ]; then
   ls -l "$WORK/history.db"
   rm -f "$WORK"/history.db*
 fi
+[ -n "${SKIP_CLICKHOUSE:-}" ] && exit 0
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 TCP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -12,6 +12,7 @@
 
 #include "common/user_error.h"
 #include "history/sql_text.h"
+#include "history/stored_record.h"
 
 namespace vedetta::history {
 namespace {
@@ -87,7 +88,7 @@ ResultRows parse_tsv(const std::string& text) {
 
 // Rows in ClickHouse's RowBinary: Int64 as 8 bytes little-endian, String as
 // its length (LEB128) and bytes. No escaping on our side and no unescaping
-// on the server's: with TSV, the server's parsing of the record JSON was most
+// on the server's: with TSV, the server's parsing of the record was most
 // of the cost of an insert.
 void append_int64(std::string& out, int64_t v) {
   uint64_t u = static_cast<uint64_t>(v);
@@ -95,20 +96,14 @@ void append_int64(std::string& out, int64_t v) {
 }
 
 void append_string(std::string& out, std::string_view s) {
-  for (uint64_t n = s.size();; n >>= 7) {
-    if (n < 0x80) {
-      out += static_cast<char>(n);
-      break;
-    }
-    out += static_cast<char>((n & 0x7f) | 0x80);
-  }
+  append_varint(out, s.size());
   out.append(s);
 }
 
 template <class Row>
 void append_rows(std::string& out, std::span<const Row> rows) {
   if constexpr (std::is_same_v<Row, FlowRow>)
-    out.reserve(out.size() + rows.size() * (rows.empty() ? 0 : rows[0].record_json.size() + 400));
+    out.reserve(out.size() + rows.size() * (rows.empty() ? 0 : rows[0].stored_record.size() + 400));
   for (const Row& r : rows)
     for_each_value(
         r, [&](int64_t v) { append_int64(out, v); },

@@ -3,6 +3,7 @@
 #include "collect/flow_sides.h"
 #include "collect/record_json.h"
 #include "common/text_hash.h"
+#include "history/stored_record.h"
 #include "wire/elements.h"
 
 namespace vedetta::history {
@@ -97,8 +98,13 @@ bool flow_row_from_record(const wire::FlowRecord& r, FlowRow& row, std::string& 
   row.server = read_process(r, kServer);
   row.local_ends = text(r, kLocalEnds);
   row.collector = collector;
-  collect::append_record_json(r, row.record_json);
-  row.uid = flow_uid(collector, row.record_json);
+  // The uid stays the hash of the record's JSON, as when the JSON was what
+  // was stored: uids (and so the order of equal rows) do not change.
+  thread_local std::string json;
+  json.clear();
+  collect::append_record_json(r, json);
+  row.uid = flow_uid(collector, json);
+  append_stored_record(r, row.stored_record);
   return true;
 }
 

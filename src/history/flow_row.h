@@ -1,7 +1,8 @@
 #pragma once
 // The stored columns of one finished flow, taken from the collector's merged
 // record (collect::CollectedFlow::merged): what the history queries filter,
-// sort and group on, plus the whole record as JSON for the details. Both
+// sort and group on, plus the whole record for the details (in the compact
+// form of stored_record.h; stored_record_json() reads it back). Both
 // stores (SQLite, ClickHouse) take their schema and their inserts from the
 // one column list below, so they cannot drift apart.
 #include <array>
@@ -33,7 +34,7 @@ struct FlowRow {
   EndProcess client, server;
   std::string local_ends;  // FLOW_LOCAL_ENDS: both | client | server | none | "" (unknown)
   std::string collector;   // the server that stored it (--collector-name); "" = not named
-  std::string record_json;
+  std::string stored_record;  // the whole record: append_stored_record()'s form
 
   int64_t day() const { return first_ms / 86'400'000; }  // UTC day number: the partition
 };
@@ -74,10 +75,10 @@ inline constexpr std::array<Column, 35> kFlowColumns = {{
     {"server_parent_name", ColumnType::kText}, {"local_ends", ColumnType::kText},
     {"collector", ColumnType::kText},
 }};
-// The record's JSON is stored too, after these, as column "record".
+// The whole record is stored too, after these, as column "record".
 
 // Calls `on_int(int64_t)` / `on_text(std::string_view)` for each value of
-// `row`, in kFlowColumns order, then on_text(record_json).
+// `row`, in kFlowColumns order, then on_text(stored_record).
 template <class OnInt, class OnText>
 void for_each_value(const FlowRow& r, OnInt&& on_int, OnText&& on_text) {
   on_int(r.uid), on_int(r.day()), on_int(r.first_ms), on_int(r.last_ms);
@@ -90,7 +91,7 @@ void for_each_value(const FlowRow& r, OnInt&& on_int, OnText&& on_text) {
     on_text(p->cmdline), on_int(p->parent_pid), on_text(p->parent_name);
   }
   on_text(r.local_ends), on_text(r.collector);
-  on_text(r.record_json);
+  on_text(r.stored_record);
 }
 
 }  // namespace vedetta::history

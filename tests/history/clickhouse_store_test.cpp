@@ -184,7 +184,7 @@ TEST(ClickHouseStore, RetentionDropsDayPartitions) {
   for (int copy = 0; copy < 60; ++copy)
     for (FlowRow r : rows) {
       r.uid += copy;
-      r.record_json += std::string(copy % 7, ' ');  // less compressible, like real records
+      r.stored_record += std::string(copy % 7, ' ');  // less compressible, like real records
       copies.push_back(std::move(r));
     }
   write_all(copies, store);

@@ -7,6 +7,7 @@
 #include "history/clickhouse_store.h"
 #include "history/history_query.h"
 #include "history/sqlite_store.h"
+#include "history/stored_record.h"
 #include "history_test_support.h"
 
 namespace vedetta::history {
@@ -41,9 +42,9 @@ TEST(CollectorColumn, NamePartOfTheUid) {
   ASSERT_EQ(a.size(), 140u);
   ASSERT_EQ(b.size(), a.size());
   // Unnamed: the record's hash alone, as before collector names.
-  EXPECT_EQ(a[0].uid, flow_uid("", a[0].record_json));
+  EXPECT_EQ(a[0].uid, flow_uid("", stored_record_json(a[0].stored_record)));
   EXPECT_EQ(b[0].collector, "h1");
-  EXPECT_EQ(b[0].record_json, c[0].record_json);
+  EXPECT_EQ(b[0].stored_record, c[0].stored_record);
   EXPECT_NE(b[0].uid, c[0].uid);
   EXPECT_NE(a[0].uid, b[0].uid);
   EXPECT_EQ(b[0].uid, rows_of("h1", dir)[0].uid) << "the same flow and name, the same uid";

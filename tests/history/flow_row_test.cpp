@@ -7,6 +7,7 @@
 
 #include "history/flow_row.h"
 #include "history/series.h"
+#include "history/stored_record.h"
 #include "history_test_support.h"
 #include "wire/elements.h"
 
@@ -31,7 +32,7 @@ TEST(FlowRow, FromReplayedPcap) {
     EXPECT_EQ(row.interface, "replay:1kxun.pcap");
     EXPECT_LE(row.first_ms, row.last_ms);
     EXPECT_GT(row.uid, 0);
-    EXPECT_TRUE(nlohmann::json::parse(row.record_json).contains("COLLECTOR_INPUT"));
+    EXPECT_TRUE(nlohmann::json::parse(stored_record_json(row.stored_record)).contains("COLLECTOR_INPUT"));
     if (row.client_ip != "192.168.115.8" || row.client_port != 49612) continue;
     found = true;
     // The probe's own line for this flow: FLOW_START_MILLISECONDS 1470104381895,
