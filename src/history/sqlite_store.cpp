@@ -104,6 +104,8 @@ SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {
        "LEFT JOIN flow_records r ON r.id = c.rowid");
   exec("CREATE INDEX IF NOT EXISTS flows_by_first ON flow_columns (first_ms)");
   exec("CREATE INDEX IF NOT EXISTS flows_by_last ON flow_columns (last_ms)");
+  // A past flow's details (GET /api/v1/history/flows/{uid}) find it by uid.
+  exec("CREATE INDEX IF NOT EXISTS flows_by_uid ON flow_columns (uid)");
   exec(create_table("series", kSeriesColumns));
   exec("CREATE INDEX IF NOT EXISTS series_by_key ON series (kind, key, minute)");
   exec("CREATE INDEX IF NOT EXISTS series_by_minute ON series (minute)");
