@@ -149,21 +149,14 @@ wire::FlowRecord FlowEntry::full_record() const {
   return collect::parse_record_json(record_json).value_or(wire::FlowRecord{});
 }
 
-void FlowEntry::compact_record() {
-  record_json.clear();
-  collect::append_record_json(record, record_json);
-  record_json.shrink_to_fit();
-  record = {};
-}
+namespace {
 
-FlowEntry read_flow_entry(const collect::CollectedFlow& flow, wire::FlowRecord merged,
-                          const std::string& interface, uint64_t api_id) {
+// Every column of the entry but the record itself.
+void read_columns(FlowEntry& e, const collect::CollectedFlow& flow, const FlowRecord& r,
+                  const std::string& interface, uint64_t api_id) {
   const Ids& id = ids();
-  FlowEntry e;
   e.id = api_id;
   e.interface = interface;
-  e.record = std::move(merged);
-  const FlowRecord& r = e.record;
   const collect::FlowTuple& t = flow.tuple;
   e.l4 = t.l4_proto;
   e.vlan = t.vlan;
@@ -185,6 +178,26 @@ FlowEntry read_flow_entry(const collect::CollectedFlow& flow, wire::FlowRecord m
   std::string local = read_text(r, id.local_ends);
   if (!local.empty()) e.local_ends = local;
   e.observations = read_count(r, id.observations).value_or(flow.observations.size());
+}
+
+}  // namespace
+
+FlowEntry read_flow_entry(const collect::CollectedFlow& flow, wire::FlowRecord&& merged,
+                          const std::string& interface, uint64_t api_id) {
+  FlowEntry e;
+  read_columns(e, flow, merged, interface, api_id);
+  e.record = std::move(merged);
+  return e;
+}
+
+FlowEntry read_finished_flow_entry(const collect::CollectedFlow& flow,
+                                   const wire::FlowRecord& merged, const std::string& interface,
+                                   uint64_t api_id) {
+  FlowEntry e;
+  read_columns(e, flow, merged, interface, api_id);
+  collect::append_record_json(merged, e.record_json);
+  e.record_json.shrink_to_fit();
+  e.active = false;
   return e;
 }
 

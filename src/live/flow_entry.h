@@ -49,22 +49,26 @@ struct FlowEntry {
   uint64_t observations = 1;
   // The whole merged record (the detail's "fields", TCP health): as read
   // while the flow is active; a finished flow keeps it only as JSON text
-  // (compact_record), a fifth of the memory, for the 200,000 flows kept.
+  // (read_finished_flow_entry), a fifth of the memory, for the 200,000 flows kept.
   wire::FlowRecord record;
   std::string record_json;
 
   // The record, from whichever form the entry keeps.
   wire::FlowRecord full_record() const;
-  void compact_record();
 
   uint64_t bytes() const { return bytes_c2s + bytes_s2c; }
   double duration() const { return last_seen > first_seen ? last_seen - first_seen : 0; }
 };
 
-// Reads a collected flow and its merged record (CollectedFlow::merged, kept
-// as the entry's record); `interface` names the collector input.
-FlowEntry read_flow_entry(const collect::CollectedFlow& flow, wire::FlowRecord merged,
+// Reads a collected flow and its merged record (CollectedFlow::merged);
+// `interface` names the collector input. An active flow's entry keeps the
+// record itself; a finished flow's only its JSON (FlowEntry::record_json),
+// written straight from `merged`, which is not copied.
+FlowEntry read_flow_entry(const collect::CollectedFlow& flow, wire::FlowRecord&& merged,
                           const std::string& interface, uint64_t api_id);
+FlowEntry read_finished_flow_entry(const collect::CollectedFlow& flow,
+                                   const wire::FlowRecord& merged, const std::string& interface,
+                                   uint64_t api_id);
 
 // The process of one end as `record` tells it (nullopt: no PID in it); `ip`
 // is that end's address, for the key. The history's past flows read it too.

@@ -84,12 +84,8 @@ void LiveModel::flow_done(size_t interface, const collect::CollectedFlow& flow,
                           const wire::FlowRecord& merged) {
   Tracked& t = track(interface, flow.id);
   const std::string& name = interface < names_.size() ? names_[interface] : flow.observations.front().observer;
-  auto entry = std::make_shared<FlowEntry>(read_flow_entry(flow, merged, name, t.api_id));
+  auto entry = std::make_shared<FlowEntry>(read_finished_flow_entry(flow, merged, name, t.api_id));
   account(interface, *entry, t);
-  entry->active = false;
-  entry->throughput_bps = 0;
-  entry->trend = "flat";
-  entry->compact_record();
   const bool from_file = interface < kinds_.size() && kinds_[interface] == "file";
   finished_.push_back({now_(), from_file, entry});
   fresh_.push_back(std::move(entry));
