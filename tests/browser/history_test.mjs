@@ -40,6 +40,8 @@ async function showsPastFlow(srv) {
   const uid = decodeURIComponent(page.url().split('/').pop());
   const f = await apiGet(srv, `/history/flows/${uid}`);
   await until('the overview', async () => (await cell('Overview', 'Flow').innerText()).startsWith(`${uid} on `) || 'not yet');
+  assert.ok(f.collector, 'the server that stored it has a name (its host name by default)');
+  assert.equal(await cell('Overview', 'Flow').innerText(), `${uid} on ${f.interface} (ended, from the history, stored by ${f.collector})`);
   assert.equal(await cell('Overview', 'Application').innerText(), `${f.application}${f.category ? ` (${f.category})` : ''}`);
   assert.equal(await cell('Overview', 'Total Traffic').innerText(), `${fmt.bytes(f.bytes.total)} in ${fmt.count(f.packets.total)} packets`);
   assert.equal(await cell('Overview', 'First / Last Seen').innerText(), `${fmt.time(f.first_seen)} / ${fmt.time(f.last_seen)}`);

@@ -17,7 +17,9 @@ const absent = (v) => v === null || v === undefined;
 function overview(f, past) {
   const end = (e) => (past ? fmt.endpoint(e.ip, e.port) : link(hostHref(e.ip), fmt.endpoint(e.ip, e.port)));
   const tuple = h('span', {}, end(f.client), ' → ', end(f.server));
-  const name = past ? `${f.uid} on ${f.interface} (ended, from the history)` : `#${f.id} on ${f.interface}${f.active ? '' : ' (ended)'}`;
+  // A past flow also names the server that stored it (--collector-name).
+  const storedBy = past && f.collector ? `, stored by ${f.collector}` : '';
+  const name = past ? `${f.uid} on ${f.interface} (ended, from the history${storedBy})` : `#${f.id} on ${f.interface}${f.active ? '' : ' (ended)'}`;
   return keyValueTable([
     ['Flow', name],
     ['Client → Server', tuple],
