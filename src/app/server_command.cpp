@@ -239,6 +239,16 @@ std::function<int()> add_server_command(CLI::App& app) {
                 "the others get 1-minute points")
       ->check(CLI::Range(size_t(0), size_t(100000)))
       ->capture_default_str();
+  s->add_option("--keep-finished", a.live.max_finished_flows,
+                "Finished flows the console keeps in memory for its pages (each about 5 KB; "
+                "older ones are in the history)")
+      ->check(CLI::Range(size_t(0), size_t(10'000'000)))
+      ->capture_default_str();
+  s->add_option("--keep-finished-for", a.live.finished_keep_s,
+                "Seconds the console keeps a finished flow (a capture file's: until the server "
+                "stops, within --keep-finished)")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
   s->add_flag("-q,--quiet", a.quiet, "No periodic stats line (the exit report stays)");
   s->add_option("--duration", a.collector.duration_s, "Stop after this many seconds")
       ->check(CLI::Range(0.0, 1e9));

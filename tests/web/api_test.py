@@ -117,6 +117,24 @@ def main():
             check(api.get(path)[0] == 200, f"{path} answers")
         status, body = api.call("POST", "/api/v1/logout")
         check(status == 200 and api.get("/api/v1/flows")[0] == 401, "logout ends the session")
+
+    # --keep-finished bounds the finished flows the pages keep: the newest stay.
+    keep = min(5, len(expected) - 1)
+    with tempfile.TemporaryDirectory() as tmp, running_server(
+            args.vedetta, os.path.join(tmp, "data"), "api-test-password", "-i", args.pcap,
+            "--keep-finished", str(keep), "--no-history") as port:
+        if not check(port, "the server with --keep-finished listens"):
+            return 1
+        api = Api(port)
+        status, body = api.call("POST", "/api/v1/login",
+                                {"user": "admin", "password": "api-test-password"})
+        api.csrf = body.get("csrf_token")
+        done = lambda: api.get("/api/v1/interfaces")[1]["interfaces"][0].get("bytes") == sum(got)
+        check(wait_for(done, 30), "the file is read")
+        wait_for(lambda: api.get("/api/v1/flows?limit=1")[1].get("total") == keep, 10)
+        status, page = api.get("/api/v1/flows?limit=1000")
+        check(page["total"] == keep and not any(f["active"] for f in page["flows"]),
+              f"--keep-finished {keep}: {keep} finished flows kept ({page['total']})")
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0
 
