@@ -9,19 +9,6 @@
 namespace vedetta::live::test {
 namespace {
 
-class ReplayInput : public collect::FlowInput {
- public:
-  explicit ReplayInput(std::string kind) : kind_(std::move(kind)) {}
-  std::string name() const override { return "replay"; }
-  std::string kind() const override { return kind_; }
-  void poll_items(std::vector<zmq_pollitem_t>&) override {}
-  void read_ready(collect::RecordHandler&) override {}
-  collect::InputStats stats() const override { return {}; }
-
- private:
-  std::string kind_;
-};
-
 // Hands the probe's records to a collector model, as the server's local probe does.
 class ModelSink : public FlowSink {
  public:

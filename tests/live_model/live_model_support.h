@@ -17,6 +17,21 @@
 
 namespace vedetta::live::test {
 
+// A FlowInput for a model's interface list, of the given kind ("file",
+// "zmq"...): the tests hand records to the model directly.
+class ReplayInput : public collect::FlowInput {
+ public:
+  explicit ReplayInput(std::string kind) : kind_(std::move(kind)) {}
+  std::string name() const override { return "replay"; }
+  std::string kind() const override { return kind_; }
+  void poll_items(std::vector<zmq_pollitem_t>&) override {}
+  void read_ready(collect::RecordHandler&) override {}
+  collect::InputStats stats() const override { return {}; }
+
+ private:
+  std::string kind_;
+};
+
 // A server's collector and live model, as `vedetta server -i SPEC` builds them.
 struct RunningServer {
   LiveModel model;

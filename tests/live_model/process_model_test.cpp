@@ -15,16 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-// A FlowInput for the model's interface list (the records are handed over directly).
-class ReplayInput : public collect::FlowInput {
- public:
-  std::string name() const override { return "replay"; }
-  std::string kind() const override { return "file"; }
-  void poll_items(std::vector<zmq_pollitem_t>&) override {}
-  void read_ready(collect::RecordHandler&) override {}
-  collect::InputStats stats() const override { return {}; }
-};
-
 struct Expected {
   uint64_t flows = 0, sent = 0, rcvd = 0;
 };
@@ -86,7 +76,7 @@ TEST(ProcessModel, ProcessesAndHostsAddUpTheirFlows) {
   LiveModel live;
   collect::FlowModelOptions options;
   options.merge_wait_s = 0;
-  ReplayInput input;
+  ReplayInput input("file");
   collect::FlowModel model("replay", options, [&](const collect::CollectedFlow& f) {
     live.flow_done(0, f, f.merged(input.name()));
   });
